@@ -1,0 +1,69 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Runs one statement with its parameters bound as `$n` (text format) and returns its rows.
+    ///
+    /// Cancelling the calling task cancels the statement on the server (SQLSTATE 57014);
+    /// the connection stays usable.
+    @discardableResult
+    public nonisolated func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await cancellable { connection in try connection.execute(query) }
+    }
+
+    /// Runs SQL text that may hold several statements (no parameters), e.g. a migration file.
+    @discardableResult
+    public nonisolated func execute(script sql: String) async throws -> PostgresRows {
+        try await cancellable { connection in
+            let handle = try connection.usableHandle()
+            return try connection.consume(PQexec(handle, sql), query: sql)
+        }
+    }
+
+    /// Runs a statement without a cancellation hook; used for cleanup (ROLLBACK) that must
+    /// happen even in a cancelled task.
+    func execute(_ query: PostgresQuery) throws -> PostgresRows {
+        let handle = try usableHandle()
+        let sql = query.sql
+        let binds = query.binds
+        let result = withCStringArray(binds) { values in
+            PQexecParams(handle, sql, Int32(binds.count), nil, binds.isEmpty ? nil : values, nil, nil, 0)
+        }
+        return try consume(result, query: sql)
+    }
+
+    /// The server's current transaction state is idle (not inside BEGIN … COMMIT).
+    public var isInTransaction: Bool {
+        guard let handle = try? usableHandle() else { return false }
+        return PQtransactionStatus(handle) != PQTRANS_IDLE
+    }
+
+    func rollbackQuietly() {
+        _ = try? execute("ROLLBACK")
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `body` inside `BEGIN … COMMIT`; any thrown error rolls back and is rethrown.
+    ///
+    /// The rollback runs even when the task was cancelled.
+    public func withTransaction<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await query("BEGIN")
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            await rollbackQuietly()
+            throw error
+        }
+        do {
+            try await query("COMMIT")
+        } catch {
+            await rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+}

@@ -1,0 +1,32 @@
+/// Why migrations could not be loaded or applied. `message` is Chinese, for the operator.
+public struct MigrationError: Error, Sendable, CustomStringConvertible {
+    /// A stable identifier, e.g. `migration.checksum_mismatch`.
+    public let code: String
+    /// What went wrong and what to do.
+    public let message: String
+
+    public var description: String { "\(message) [\(code)]" }
+
+    static func directoryMissing(_ path: String) -> Self {
+        Self(code: "migration.directory_missing",
+             message: "找不到迁移目录（查找了 \(path) 等位置）。请在仓库根目录运行 huqi，或设置 HUQI_SQL_DIR。")
+    }
+
+    static func badName(_ file: String) -> Self {
+        Self(code: "migration.bad_name",
+             message: "迁移文件名 \(file) 不符合 NNNN_名称.sql（四位数字、下划线、小写字母数字）的格式。")
+    }
+
+    static func duplicateVersion(_ version: Int) -> Self {
+        Self(code: "migration.duplicate_version", message: "有两个迁移文件使用同一个编号 \(version)。")
+    }
+
+    static func checksumMismatch(_ name: String) -> Self {
+        Self(code: "migration.checksum_mismatch",
+             message: "迁移 \(name).sql 在应用后被修改（校验和不符）。已应用的迁移不能再改，请新增一个迁移文件。")
+    }
+
+    static func failed(_ name: String, reason: String) -> Self {
+        Self(code: "migration.failed", message: "迁移 \(name).sql 执行失败，已整体回滚：\(reason)")
+    }
+}

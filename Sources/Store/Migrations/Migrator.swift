@@ -1,0 +1,110 @@
+import Logging
+import Postgres
+
+/// Applies `sql/` migrations in version order, each in its own transaction, and records
+/// them with their checksum in `huqi_schema_migrations`.
+///
+/// Runners on several gateway instances are safe: the whole run holds a session advisory
+/// lock, so the second runner waits, then finds nothing left to do.
+public struct Migrator: Sendable {
+    /// The migrations known to this binary.
+    public let migrations: [Migration]
+    let logger: Logger
+
+    /// The advisory-lock key shared by every huqi migrator (`pg_advisory_lock`).
+    static let lockKey: Int64 = 0x6875_7169_6d69_6772  // "huqimigr"
+
+    /// Creates a migrator for the given migrations.
+    public init(migrations: [Migration], logger: Logger) {
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// What a run did or what `status` found.
+    public struct Report: Sendable, Equatable {
+        /// Migrations applied by this run, in order.
+        public var applied: [String] = []
+        /// Migrations already applied before this run.
+        public var alreadyApplied: [String] = []
+        /// Migrations not applied yet (status only).
+        public var pending: [String] = []
+    }
+
+    /// Applies every pending migration. Throws `migration.checksum_mismatch` when an applied
+    /// migration's file changed (before applying anything), `migration.failed` when one fails.
+    @discardableResult
+    public func migrate(using client: PostgresClient) async throws -> Report {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
+            do {
+                let report = try await applyPending(on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                return report
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                throw error
+            }
+        }
+    }
+
+    /// Compares the database with the files without changing anything.
+    public func status(using client: PostgresClient) async throws -> Report {
+        try await client.withConnection { connection in
+            let applied = try await appliedChecksums(on: connection)
+            var report = Report()
+            for migration in migrations {
+                if let checksum = applied[migration.version] {
+                    guard checksum == migration.checksum else { throw MigrationError.checksumMismatch(migration.name) }
+                    report.alreadyApplied.append(migration.name)
+                } else {
+                    report.pending.append(migration.name)
+                }
+            }
+            return report
+        }
+    }
+
+    private func applyPending(on connection: PostgresConnection) async throws -> Report {
+        try await connection.execute(script: """
+            CREATE TABLE IF NOT EXISTS huqi_schema_migrations (
+                version     integer PRIMARY KEY,
+                name        text NOT NULL,
+                checksum    text NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        let applied = try await appliedChecksums(on: connection)
+        var report = Report()
+        for migration in migrations where applied[migration.version] != nil {
+            guard applied[migration.version] == migration.checksum else { throw MigrationError.checksumMismatch(migration.name) }
+            report.alreadyApplied.append(migration.name)
+        }
+        for migration in migrations where applied[migration.version] == nil {
+            do {
+                try await connection.withTransaction { connection in
+                    try await connection.execute(script: migration.sql)
+                    try await connection.query("""
+                        INSERT INTO huqi_schema_migrations (version, name, checksum)
+                        VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                        """)
+                }
+            } catch let error as PostgresError {
+                throw MigrationError.failed(migration.name, reason: error.message ?? error.description)
+            }
+            logger.info("migration applied", metadata: ["migration": "\(migration.name)"])
+            report.applied.append(migration.name)
+        }
+        return report
+    }
+
+    private func appliedChecksums(on connection: PostgresConnection) async throws -> [Int: String] {
+        let exists = try await connection.query("SELECT to_regclass('huqi_schema_migrations') IS NOT NULL")
+        guard try exists[0].decode(Bool.self, at: 0) else { return [:] }
+        var result: [Int: String] = [:]
+        for row in try await connection.query("SELECT version, checksum FROM huqi_schema_migrations") {
+            let (version, checksum) = try row.decode((Int, String).self)
+            result[version] = checksum
+        }
+        return result
+    }
+}

@@ -1,0 +1,58 @@
+# Shared by ops/run, ops/test and the benchmarks: install what is missing, find PostgreSQL.
+# Source it; it defines functions only.
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs the Debian packages huqi needs when they are missing (as root, with apt-get).
+ensure_packages() {
+  local missing=()
+  [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+  command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "缺少软件包：${missing[*]}。请以 root 运行，或先执行：sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Debian's postgresql package would create and start a system-wide cluster; huqi runs its own.
+  apt-get install -y -qq postgresql-common >/dev/null
+  sed -i 's/^#\?\s*create_main_cluster.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The folder with initdb and pg_ctl (Debian keeps them off PATH).
+pg_bindir() {
+  local dir
+  dir=$(pg_config --bindir 2>/dev/null || true)
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then echo "$dir"; return; fi
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+# Runs a PostgreSQL server program as the unprivileged account when we are root.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_throwaway_cluster DIR: initdb + start with a Unix socket in DIR/run, no TCP, no fsync.
+start_throwaway_cluster() {
+  local dir=$1 bin
+  bin=$(pg_bindir)
+  mkdir -p "$dir/pgdata" "$dir/run"
+  chmod 755 "$dir"
+  chmod 700 "$dir/pgdata" "$dir/run"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir/pgdata" "$dir/run"
+  as_pg "$bin/initdb" -D "$dir/pgdata" -U huqi -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; return 1; }
+  as_pg "$bin/pg_ctl" start -w -t 60 -D "$dir/pgdata" -l "$dir/run/postgres.log" \
+    -o "-c listen_addresses='' -k $dir/run -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
+}
+
+stop_throwaway_cluster() {
+  local dir=$1
+  [ -f "$dir/pgdata/postmaster.pid" ] && as_pg "$(pg_bindir)/pg_ctl" stop -m immediate -D "$dir/pgdata" >/dev/null 2>&1 || true
+}
