@@ -46,6 +46,7 @@ extension PostgresConnection {
     /// Runs `body` inside `BEGIN … COMMIT`; any thrown error rolls back and is rethrown.
     ///
     /// The rollback runs even when the task was cancelled.
+    @discardableResult
     public func withTransaction<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result

@@ -42,6 +42,7 @@ public actor PostgresClient: Service {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    @discardableResult
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
@@ -58,6 +59,7 @@ public actor PostgresClient: Service {
     }
 
     /// Runs `body` in a transaction on a pooled connection (commit on return, rollback on throw).
+    @discardableResult
     public func withTransaction<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result

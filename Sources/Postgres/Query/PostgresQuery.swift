@@ -86,6 +86,11 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             fragments.append(.bind(value.postgresText))
         }
 
+        /// Appends an optional value as a `$n` parameter (`nil` is SQL NULL).
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            fragments.append(.bind(value?.postgresText))
+        }
+
         /// Appends a nested query (its parameters are renumbered).
         public mutating func appendInterpolation(_ query: PostgresQuery) {
             fragments.append(contentsOf: query.fragments)

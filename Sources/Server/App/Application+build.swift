@@ -1,0 +1,54 @@
+import Hummingbird
+import Logging
+import Postgres
+import Prometheus
+import ServiceLifecycle
+import Store
+
+/// The request context of every huqi route.
+public typealias HuqiRequestContext = BasicRequestContext
+
+/// What the application needs from the outside: the database pool (run by the caller's
+/// service group or passed in `services`), the migrations, the metrics registry.
+public struct ServerDependencies: Sendable {
+    /// The database pool.
+    public var database: PostgresClient
+    /// The migrations this binary knows (for `/readyz`).
+    public var migrator: Migrator
+    /// Where swift-metrics records; `/metrics` prints it.
+    public var metrics: PrometheusCollectorRegistry
+
+    /// Bundles the dependencies.
+    public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry) {
+        self.database = database
+        self.migrator = migrator
+        self.metrics = metrics
+    }
+}
+
+/// Builds the router: health, readiness and metrics now; the API and pages join here.
+public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiRequestContext> {
+    let router = Router(context: HuqiRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
+    MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
+    return router
+}
+
+/// Builds the application; `services` run beside the HTTP server and stop after it.
+public func buildApplication(
+    _ dependencies: ServerDependencies,
+    configuration: ServerConfiguration,
+    services: [any Service] = [],
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "huqi"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}

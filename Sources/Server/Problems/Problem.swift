@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+
+/// An error answer in RFC 9457 `application/problem+json` form, with huqi's stable `code`
+/// and a Chinese `title` for people.
+public struct Problem: Error, Sendable, Codable, Equatable {
+    enum CodingKeys: String, CodingKey {
+        case type, title, statusCode = "status", code, detail
+    }
+
+    /// A URI naming the problem type; `about:blank` when the code says enough.
+    public var type: String
+    /// A short Chinese sentence for people.
+    public var title: String
+    /// The HTTP status code.
+    public var statusCode: Int
+    /// The stable, machine-readable identifier, e.g. `db.unavailable`.
+    public var code: String
+    /// More detail for this occurrence, in Chinese, when useful.
+    public var detail: String?
+
+    /// Creates a problem.
+    public init(status: HTTPResponse.Status, code: String, title: String, detail: String? = nil) {
+        type = "about:blank"
+        self.title = title
+        statusCode = status.code
+        self.code = code
+        self.detail = detail
+    }
+}
+
+extension Problem: HTTPResponseError {
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(self)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/problem+json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension Problem {
+    /// The database cannot be reached right now.
+    public static let databaseUnavailable = Problem(
+        status: .serviceUnavailable, code: "db.unavailable", title: "数据库暂时不可用，请稍后重试")
+    /// The schema is older than this binary expects.
+    public static let migrationsPending = Problem(
+        status: .serviceUnavailable, code: "db.migrations_pending", title: "数据库结构尚未升级到当前版本，请运行 huqi migrate")
+    /// No route matches.
+    public static let notFound = Problem(status: .notFound, code: "not_found", title: "找不到请求的资源")
+}

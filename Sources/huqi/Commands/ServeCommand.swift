@@ -1,0 +1,73 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import Logging
+import Metrics
+import Postgres
+import Prometheus
+import Server
+
+/// `huqi serve`: migrates the database and serves HTTP until SIGINT/SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "启动网关 HTTP 服务（自动执行数据库迁移）",
+        discussion: """
+            环境变量：HUQI_HOST（默认 127.0.0.1）、HUQI_PORT（默认 8080）、HUQI_DATABASE_URL、
+            HUQI_DATA_DIR（内置数据库目录，默认 .huqi/）、HUQI_LOG_LEVEL（默认 info）。
+            使用内置数据库时，serve 启动集群并在退出时停止它（如集群由 huqi db start 启动，则保持运行）。
+            """
+    )
+
+    func run() async throws {
+        let logger = LoggingSetup.bootstrap()
+        try await reportingErrors {
+            let configuration = try ServerConfiguration.fromEnvironment()
+            let target = try await DatabaseTarget.resolve(logger: logger)
+            var lock: DataDirectoryLock?
+            var startedHere = false
+            if case .embedded(let cluster) = target {
+                lock = try DataDirectoryLock(directory: cluster.directory)
+                startedHere = try await cluster.start()
+            }
+            defer { withExtendedLifetime(lock) {} }
+            do {
+                try await serve(target: target, configuration: configuration, logger: logger)
+            } catch {
+                if startedHere, case .embedded(let cluster) = target { try? await cluster.stop() }
+                throw error
+            }
+            if startedHere, case .embedded(let cluster) = target { try await cluster.stop() }
+        }
+    }
+
+    private func serve(target: DatabaseTarget, configuration: ServerConfiguration, logger: Logger) async throws {
+        let client = target.makeClient(logger: logger)
+        let migrator = try DatabaseTarget.migrator(logger: logger)
+        do {
+            let report = try await migrator.migrate(using: client)
+            if !report.applied.isEmpty { logger.info("migrations applied", metadata: ["count": "\(report.applied.count)"]) }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let app = buildApplication(
+            ServerDependencies(database: client, migrator: migrator, metrics: registry),
+            configuration: configuration,
+            services: [client],
+            logger: logger,
+            onServerRunning: { port in
+                let host = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
+                FileHandle.standardOutput.write(Data("huqi 已启动：http://\(host):\(port)（Ctrl-C 停止）\n".utf8))
+            }
+        )
+        do {
+            try await app.runService()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}

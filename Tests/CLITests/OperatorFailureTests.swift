@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Each failure an operator can run into gives one Chinese sentence and a non-zero exit:
+/// never a stack trace, never a hang.
+@Suite("operator failures")
+struct OperatorFailureTests {
+    let huqi = ChildProcess.huqiExecutable
+
+    func expectOneCleanSentence(_ stderr: String, containing text: String) {
+        let lines = stderr.split(separator: "\n").filter { $0.hasPrefix("huqi：") }
+        #expect(lines.count == 1, "stderr: \(stderr)")
+        #expect(lines.first?.contains(text) == true, "stderr: \(stderr)")
+        #expect(!stderr.contains("Fatal error"))
+        #expect(!stderr.contains("Stack dump"))
+    }
+
+    @Test("a wrong connection string says so and exits 1")
+    func wrongConnectionString() async throws {
+        let result = try await ChildProcess.run([huqi, "migrate"], environment: ["HUQI_DATABASE_URL": "host=/nonexistent/socket dbname=x"])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "无法连接数据库")
+    }
+
+    @Test("a malformed connection URL says so and exits 1")
+    func malformedURL() async throws {
+        let result = try await ChildProcess.run([huqi, "migrate"], environment: ["HUQI_DATABASE_URL": "postgresql://%zz@/"])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "无法连接数据库")
+    }
+
+    @Test("a missing initdb names the package to install")
+    func missingInitdb() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-noinitdb-\(UUID().uuidString)").path
+        let result = try await ChildProcess.run([huqi, "db", "start"], environment: [
+            "HUQI_PG_BINDIR": "/nonexistent/bin", "HUQI_DATA_DIR": directory, "HUQI_DATABASE_URL": nil,
+        ])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "apt-get install -y postgresql")
+    }
+
+    @Test("a data directory owned by another user is refused with what to do", .enabled(if: geteuid() == 0))
+    func foreignDataDirectory() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-foreign-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/pgdata", withIntermediateDirectories: true)
+        #expect(chown(directory + "/pgdata", 65_534, 65_534) == 0)  // nobody
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try await ChildProcess.run([huqi, "db", "start"], environment: ["HUQI_DATA_DIR": directory])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "属于用户 nobody")
+    }
+
+    @Test("a port already in use says so and exits 1")
+    func portInUse() async throws {
+        let database = try await TestDatabase.create()
+        let port = freePort()
+        let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(blocker) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(blocker, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(listen(blocker, 1) == 0)
+        let result = try await ChildProcess.run([huqi, "serve"], environment: [
+            "HUQI_DATABASE_URL": try TestDatabase.connectionString(database: database), "HUQI_PORT": String(port),
+        ])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "端口已被占用")
+    }
+
+    @Test("an invalid HUQI_PORT is refused before anything starts")
+    func invalidPort() async throws {
+        let result = try await ChildProcess.run([huqi, "serve"], environment: ["HUQI_PORT": "eighty"])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "HUQI_PORT=eighty")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Runs the built `huqi` binary (or any program) as a child process for end-to-end tests.
+///
+/// Uses `posix_spawn` and `waitpid(WNOHANG)` polling instead of Foundation's `Process`, whose
+/// exit detection on Linux breaks when a grandchild (the postmaster) inherits its descriptor.
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked Sendable: `pid` and the paths are immutable; `exitStatus` is written only by
+    // `wait`, which tests call from one task.
+    public let pid: pid_t
+    private let stdoutPath: String
+    private let stderrPath: String
+    private var exitStatus: Int32?
+
+    /// The `huqi` executable built next to the test bundle.
+    public static var huqiExecutable: String {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("huqi").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return TestDatabase.repositoryRoot.appendingPathComponent(".build/debug/huqi").path
+    }
+
+    /// Starts `arguments[0]` with `environment` added to (or, for nil values, removed from) ours.
+    public init(_ arguments: [String], environment: [String: String?] = [:]) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-child-\(UUID().uuidString)").path
+        stdoutPath = base + ".out"
+        stderrPath = base + ".err"
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard result == 0 else { throw TestSetupError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
+        self.pid = pid
+    }
+
+    deinit {
+        if exitStatus == nil { kill(pid, SIGKILL); waitpid(pid, nil, 0) }
+        unlink(stdoutPath)
+        unlink(stderrPath)
+    }
+
+    /// What the process printed so far.
+    public var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    /// What the process printed to stderr so far.
+    public var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for the exit (or kills the process after `timeout`) and returns its status.
+    @discardableResult
+    public func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        if let exitStatus { return exitStatus }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                let signal = raw & 0x7f
+                exitStatus = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+                return exitStatus!
+            }
+            if ContinuousClock.now > deadline {
+                kill(pid, SIGKILL)
+                throw TestSetupError("process \(pid) did not exit within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Waits until stdout contains `text`, or fails after `timeout`.
+    public func waitForOutput(containing text: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !standardOutput.contains(text) {
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                exitStatus = (raw >> 8) & 0xff
+                throw TestSetupError("process exited before printing \(text): \(standardError)")
+            }
+            if ContinuousClock.now > deadline { throw TestSetupError("no \(text) within \(timeout): \(standardError)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Sends a signal.
+    public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Runs a command to completion.
+    public static func run(_ arguments: [String], environment: [String: String?] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try ChildProcess(arguments, environment: environment)
+        let status = try await child.wait()
+        return (status, child.standardOutput, child.standardError)
+    }
+}
+
+/// A TCP port that is free right now on 127.0.0.1.
+public func freePort() -> Int {
+    for _ in 0..<50 {
+        let port = Int.random(in: 20_000...60_000)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if bound == 0 { return port }
+    }
+    return 18_080
+}
