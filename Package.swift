@@ -3,7 +3,8 @@
 // huqi — the enterprise-case intake gateway of the 检察护企 programme.
 // Layers point downward only (see README "Architecture"):
 //   huqi (CLI) → Server → Store → Postgres → CLibPQ
-//                       ↘ EmbeddedPostgres (private cluster management)
+//                              ↘ Domain (pure values and rules)
+//              ↘ EmbeddedPostgres (private cluster management)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library, as a Swift module.
@@ -50,10 +52,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Values and rules, pure: identity and access policy (later: case data, workflow, calendar).
+        .target(
+            name: "Domain",
+            swiftSettings: swiftSettings
+        ),
         // Repositories over Postgres and the migration runner for sql/.
         .target(
             name: "Store",
             dependencies: [
+                "Domain",
                 "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,7 +72,9 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "Domain",
                 "Postgres",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +89,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Store",
+                "Domain",
                 "Postgres",
                 "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,7 +100,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Store", "EmbeddedPostgres"],
+            dependencies: ["Postgres", "Store", "EmbeddedPostgres", "Domain"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -100,7 +111,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Postgres", "TestSupport"],
+            dependencies: ["Store", "Postgres", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -111,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Postgres", "TestSupport",
+                "Server", "Store", "Postgres", "Domain", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -32,7 +32,8 @@ struct ConcurrencyTests {
             let ticks = await ticker.value
             // Serial execution would take 8 s; two cores blocked by libpq would starve the ticker.
             #expect(elapsed < .seconds(4))
-            #expect(ticks > 30, "the unrelated task ticked only \(ticks) times in \(elapsed)")
+            // Free: ~100 ticks per second; blocked pool (measured before the fix): 4 ticks in 8 s.
+            #expect(ticks > 10, "the unrelated task ticked only \(ticks) times in \(elapsed)")
         }
     }
 }

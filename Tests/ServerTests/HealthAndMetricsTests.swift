@@ -10,7 +10,7 @@ import Testing
 import TestSupport
 
 /// swift-metrics can be bootstrapped once per process; every test shares this registry.
-private let sharedRegistry: PrometheusCollectorRegistry = {
+let sharedRegistry: PrometheusCollectorRegistry = {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     return registry

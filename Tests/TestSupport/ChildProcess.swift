@@ -23,16 +23,19 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Starts `arguments[0]` with `environment` added to (or, for nil values, removed from) ours.
-    public init(_ arguments: [String], environment: [String: String?] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String?] = [:], input: String? = nil) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-child-\(UUID().uuidString)").path
         stdoutPath = base + ".out"
         stderrPath = base + ".err"
+        let stdinPath = base + ".in"
+        if let input { try input.write(toFile: stdinPath, atomically: true, encoding: .utf8) }
+        defer { unlink(stdinPath) }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
@@ -93,8 +96,8 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ signal: Int32) { kill(pid, signal) }
 
     /// Runs a command to completion.
-    public static func run(_ arguments: [String], environment: [String: String?] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let child = try ChildProcess(arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String?] = [:], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try ChildProcess(arguments, environment: environment, input: input)
         let status = try await child.wait()
         return (status, child.standardOutput, child.standardError)
     }

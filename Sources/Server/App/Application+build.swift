@@ -5,9 +5,6 @@ import Prometheus
 import ServiceLifecycle
 import Store
 
-/// The request context of every huqi route.
-public typealias HuqiRequestContext = BasicRequestContext
-
 /// What the application needs from the outside: the database pool (run by the caller's
 /// service group or passed in `services`), the migrations, the metrics registry.
 public struct ServerDependencies: Sendable {
@@ -17,12 +14,15 @@ public struct ServerDependencies: Sendable {
     public var migrator: Migrator
     /// Where swift-metrics records; `/metrics` prints it.
     public var metrics: PrometheusCollectorRegistry
+    /// bcrypt for logins.
+    public var passwords: PasswordHasher
 
     /// Bundles the dependencies.
-    public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry) {
+    public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry, passwords: PasswordHasher = PasswordHasher()) {
         self.database = database
         self.migrator = migrator
         self.metrics = metrics
+        self.passwords = passwords
     }
 }
 
@@ -33,6 +33,11 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
     MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
+    let api = router.group("api/v1")
+        .add(middleware: AuthenticationMiddleware(keys: APIKeyRepository(client: dependencies.database),
+                                                  sessions: SessionRepository(client: dependencies.database)))
+    SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
+    IdentityController(database: dependencies.database).register(on: api)
     return router
 }
 

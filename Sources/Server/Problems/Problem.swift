@@ -18,6 +18,8 @@ public struct Problem: Error, Sendable, Codable, Equatable {
     public var code: String
     /// More detail for this occurrence, in Chinese, when useful.
     public var detail: String?
+    /// Sent as `Retry-After` (429, 503); not part of the JSON body.
+    public var retryAfterSeconds: Int?
 
     /// Creates a problem.
     public init(status: HTTPResponse.Status, code: String, title: String, detail: String? = nil) {
@@ -36,10 +38,10 @@ extension Problem: HTTPResponseError {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(self)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/problem+json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="huqi""# }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

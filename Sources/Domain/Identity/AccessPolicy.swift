@@ -1,0 +1,80 @@
+/// The one place that decides what a principal may see. Repositories turn the answer into the
+/// `WHERE` clause of the query that fetches the data, so nothing out of scope is ever loaded.
+///
+/// | resource | admin | office | leader | prosecutor | uploader / partner key |
+/// | --- | --- | --- | --- | --- | --- |
+/// | units | all | all | own + below | own | none |
+/// | users | all | none (self) | own unit + below | self | self |
+/// | partners | all | all | none | none | own |
+/// | audit log | all | none | none | none | none |
+/// (later issues add batches, cases and summaries to this table)
+public enum AccessPolicy {
+    /// A kind of thing that can be fetched.
+    public enum Resource: String, Sendable, CaseIterable {
+        case unit, user, partner, auditLog
+    }
+
+    /// Which rows of a resource a principal may see.
+    public enum Scope: Sendable, Equatable {
+        /// Every row.
+        case all
+        /// Rows of units whose path starts with this one (the unit and all below it).
+        case unitSubtree(path: String)
+        /// Rows of exactly this unit.
+        case unit(code: String)
+        /// Rows of this partner.
+        case partner(id: Int)
+        /// Only the caller's own user row.
+        case selfOnly(userID: Int)
+        /// Nothing.
+        case none
+    }
+
+    /// The scope of `principal` over `resource`; the widest scope any of its roles grants.
+    public static func scope(of principal: Principal, over resource: Resource) -> Scope {
+        let scopes = principal.roles.map { scope(of: $0, principal: principal, over: resource) }
+        return scopes.max(by: { $0.breadth < $1.breadth }) ?? fallback(principal, resource)
+    }
+
+    private static func scope(of role: Role, principal: Principal, over resource: Resource) -> Scope {
+        switch (role, resource) {
+        case (.admin, _): return .all
+        case (.office, .unit), (.office, .partner): return .all
+        case (.leader, .unit), (.leader, .user):
+            return principal.unitPath.map { .unitSubtree(path: $0) } ?? .none
+        case (.prosecutor, .unit):
+            return principal.unitCode.map { .unit(code: $0) } ?? .none
+        case (.uploader, .partner):
+            return principal.partnerID.map { .partner(id: $0) } ?? .none
+        default:
+            return fallback(principal, resource)
+        }
+    }
+
+    /// What is left without a granting role: a user sees their own user row; a partner key
+    /// sees its own partner.
+    private static func fallback(_ principal: Principal, _ resource: Resource) -> Scope {
+        switch (principal.kind, resource) {
+        case (.user(let id, _), .user): .selfOnly(userID: id)
+        case (.partnerKey(let partnerID, _), .partner): .partner(id: partnerID)
+        default: .none
+        }
+    }
+
+    /// True when the principal may manage partners, users and keys.
+    public static func canAdminister(_ principal: Principal) -> Bool { principal.has(.admin) }
+}
+
+extension AccessPolicy.Scope {
+    /// Orders scopes from narrow to wide so several roles combine to the widest.
+    var breadth: Int {
+        switch self {
+        case .none: 0
+        case .selfOnly: 1
+        case .partner: 2
+        case .unit: 3
+        case .unitSubtree(let path): 4 + (10 - path.split(separator: "/").count)  // shorter path = wider
+        case .all: 100
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// The identity commands other tools script, run as the real binary against a test database.
+@Suite("huqi partner / user / audit commands")
+struct IdentityCommandTests {
+    let huqi = ChildProcess.huqiExecutable
+
+    @Test("partner add prints a working key once; users are added, listed, re-roled and given tokens; the audit chain verifies")
+    func scriptedSetup() async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let env: [String: String?] = ["HUQI_DATABASE_URL": url]
+
+        let partner = try await ChildProcess.run([huqi, "partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], environment: env)
+        #expect(partner.status == 0, "\(partner.stderr)")
+        let key = try #require(partner.stdout.split(separator: "\n").last.map(String.init))
+        #expect(key.hasPrefix("huqi_"))
+
+        let leader = try await ChildProcess.run(
+            [huqi, "user", "add", "wang.jz", "--unit", "210700", "--role", "leader", "--name", "王锦州", "--password-stdin", "--bcrypt-cost", "4"],
+            environment: env, input: "a long enough password\n")
+        #expect(leader.status == 0, "\(leader.stderr)")
+        #expect(leader.stdout.contains("院领导"))
+
+        let duplicate = try await ChildProcess.run([huqi, "user", "add", "wang.jz", "--unit", "210700", "--role", "prosecutor", "--name", "重名"], environment: env)
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr.contains("登录名 wang.jz 已被使用"))
+
+        let unknownUnit = try await ChildProcess.run([huqi, "user", "add", "li", "--unit", "219999", "--role", "prosecutor", "--name", "李"], environment: env)
+        #expect(unknownUnit.status == 1)
+        #expect(unknownUnit.stderr.contains("单位代码 219999 不存在"))
+
+        let role = try await ChildProcess.run([huqi, "user", "role", "wang.jz", "--grant", "prosecutor"], environment: env)
+        #expect(role.status == 0, "\(role.stderr)")
+
+        let token = try await ChildProcess.run([huqi, "user", "token", "wang.jz"], environment: env)
+        #expect(token.status == 0)
+        #expect(token.stdout.hasPrefix("huqi_"))
+
+        let list = try await ChildProcess.run([huqi, "user", "list"], environment: env)
+        #expect(list.stdout.contains("wang.jz\t王锦州\t210700\tleader,prosecutor"))
+
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        let stored = try await client.query("SELECT password_hash FROM users WHERE login = 'wang.jz'")[0].decode(String.self, at: 0)
+        #expect(stored.hasPrefix("$2"), "the password is stored as a bcrypt hash")
+        #expect(!stored.contains("a long enough password"))
+        let actions = try await client.query("SELECT action FROM audit_events ORDER BY id").map { try $0.decode(String.self, at: 0) }
+        #expect(actions == ["partner.create", "user.create", "user.roles", "api_key.create"])
+
+        let verify = try await ChildProcess.run([huqi, "audit", "verify"], environment: env)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "intact, 4 events")
+
+        let revoke = try await ChildProcess.run([huqi, "partner", "key", "revoke", "LNFIC"], environment: env)
+        #expect(revoke.status == 0)
+
+        try await client.withConnection { connection in
+            try await connection.query("SET session_replication_role = replica")
+            try await connection.query("UPDATE audit_events SET actor_label = 'someone else' WHERE id = 2")
+        }
+        await client.shutdown()
+        let tampered = try await ChildProcess.run([huqi, "audit", "verify"], environment: env)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("broken at event 2"))
+    }
+}

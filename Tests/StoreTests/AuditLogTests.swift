@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+import Postgres
+import Store
+import Testing
+import TestSupport
+
+@Suite("audit log")
+struct AuditLogTests {
+    func appendSome(_ client: PostgresClient, count: Int) async throws {
+        for n in 0..<count {
+            try await client.withTransaction { connection in
+                try await AuditLog.append(AuditEvent(actor: "user:\(n)", actorLabel: "检察官\(n)", action: "case.transition",
+                                                     entity: "case", entityID: "\(n)", summary: ["from": "评估", "to": "评查"]), on: connection)
+            }
+        }
+    }
+
+    @Test("a fresh chain verifies intact with its event count")
+    func intact() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 12)
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 12))
+        }
+    }
+
+    @Test("concurrent writers keep the chain intact")
+    func concurrentWriters() async throws {
+        try await TestDatabase.withClient(maximumConnections: 8) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { try await appendSome(client, count: 10) } }
+                try await group.waitForAll()
+            }
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 80))
+        }
+    }
+
+    @Test("the application's role cannot update, delete or truncate audit rows")
+    func appendOnly() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 3)
+            for statement: PostgresQuery in ["UPDATE audit_events SET actor = 'x' WHERE id = 2", "DELETE FROM audit_events WHERE id = 2", "TRUNCATE audit_events"] {
+                let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
+                #expect(error.sqlState == "42501")
+            }
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 3))
+        }
+    }
+
+    @Test("a row altered by a superuser who bypasses the trigger is reported as the first broken link")
+    func tamperedRow() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 5)
+            try await client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")  // superuser: triggers off
+                try await connection.query("UPDATE audit_events SET summary = '{\"to\": \"已化解\"}' WHERE id = 3")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
+                Issue.record("tampering was not detected")
+                return
+            }
+            #expect(id == 3)
+            #expect(reason.contains("被改动"))
+        }
+    }
+
+    @Test("a row deleted by a superuser breaks the link of the row after it")
+    func deletedRow() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 5)
+            try await client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("DELETE FROM audit_events WHERE id = 2")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            guard case .broken(let id, _) = try await AuditLog.verify(using: client) else {
+                Issue.record("deletion was not detected")
+                return
+            }
+            #expect(id == 3)
+        }
+    }
+}
