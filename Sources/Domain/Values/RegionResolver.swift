@@ -1,0 +1,95 @@
+/// A GB/T 2260 division (province, city or county-level unit).
+public struct Division: Sendable, Hashable, Codable {
+    public let code: String
+    public let name: String
+    public let level: Level
+    public let parentCode: String?
+
+    /// Province, city (地级市) or county-level (区/县/县级市).
+    public enum Level: String, Sendable, Hashable, Codable {
+        case province, city, county
+    }
+
+    /// Creates a division.
+    public init(code: String, name: String, level: Level, parentCode: String?) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parentCode = parentCode
+    }
+}
+
+/// Turns what partners write in 所在地区 into a division code: a 6-digit code, a full or short
+/// name (锦州, 凌海市), or city + county (沈阳市铁西区, 鞍山铁西区, 辽宁省锦州市凌海市).
+/// A name that fits several divisions (铁西区 in 沈阳 and 鞍山; 朝阳 = 朝阳市 or 朝阳县) is an
+/// error that says how to disambiguate, never a guess.
+public struct RegionResolver: Sendable {
+    private let divisions: [String: Division]
+    private let byName: [String: [Division]]
+    private let cities: [Division]
+
+    /// Builds the lookup tables from the division list.
+    public init(divisions list: [Division]) {
+        divisions = Dictionary(list.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        var byName: [String: [Division]] = [:]
+        for division in list where division.level != .province {
+            for key in Set([division.name, Self.shortName(division.name)]) where !key.isEmpty {
+                byName[key, default: []].append(division)
+            }
+        }
+        self.byName = byName
+        cities = list.filter { $0.level == .city }.sorted { $0.name.count > $1.name.count }
+    }
+
+    /// The division, or `region.missing` / `region.unknown` / `region.ambiguous`.
+    public func resolve(_ text: String, field: String = "region") throws -> Division {
+        var value = TextNormalizer.compact(text)
+        guard !value.isEmpty else { throw FieldIssue.error(field, "region.missing", "所在地区为空，请填写市或县（区）名称。") }
+        if value.count == 6, value.allSatisfy(\.isASCIIDigit) {
+            guard let division = divisions[value] else {
+                throw FieldIssue.error(field, "region.unknown", "行政区划代码 \(value) 不是辽宁省的市或县（区）代码。")
+            }
+            return division
+        }
+        for prefix in ["辽宁省", "辽宁"] where value.hasPrefix(prefix) && value.count > prefix.count {
+            value.removeFirst(prefix.count)
+            break
+        }
+        for city in cities {
+            for cityName in [city.name, Self.shortName(city.name)] where value.hasPrefix(cityName) && value.count > cityName.count {
+                let rest = String(value.dropFirst(cityName.count))
+                if let county = (byName[rest] ?? []).first(where: { $0.parentCode == city.code }) { return county }
+            }
+        }
+        let candidates = byName[value] ?? []
+        switch candidates.count {
+        case 1:
+            return candidates[0]
+        case 0:
+            throw FieldIssue.error(field, "region.unknown", "无法识别所在地区“\(text)”。请填写辽宁省的市或县（区）名称，或 6 位行政区划代码。")
+        default:
+            throw FieldIssue.error(field, "region.ambiguous", ambiguityMessage(text: value, candidates))
+        }
+    }
+
+    /// The unit that handles cases of a division: the county-level unit when known, else the city's.
+    public func division(code: String) -> Division? { divisions[code] }
+
+    private func ambiguityMessage(text: String, _ candidates: [Division]) -> String {
+        let counties = candidates.filter { $0.level == .county }
+        if counties.count == candidates.count {
+            let parents = counties.compactMap { $0.parentCode.flatMap { divisions[$0]?.name } }
+            return "\(counties[0].name)在\(parents.joined(separator: "和"))都有，请写明所属市（如“\(parents[0])\(counties[0].name)”）。"
+        }
+        let names = candidates.map(\.name).joined(separator: "或")
+        return "“\(text)”可能是\(names)，请写全称。"
+    }
+
+    /// 锦州市 → 锦州, 凌海市 → 凌海, 喀喇沁左翼蒙古族自治县 → 喀喇沁左翼, 铁西区 → 铁西.
+    static func shortName(_ name: String) -> String {
+        for suffix in ["满族蒙古族自治县", "蒙古族自治县", "满族自治县", "自治县", "市", "县", "区"] where name.hasSuffix(suffix) && name.count > suffix.count + 1 {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+}
