@@ -57,6 +57,12 @@ let package = Package(
             name: "Domain",
             swiftSettings: swiftSettings
         ),
+        // Readers for partner batches: encodings, CSV, JSON (XLSX later), header mapping.
+        .target(
+            name: "Intake",
+            dependencies: ["Domain"],
+            swiftSettings: swiftSettings
+        ),
         // Repositories over Postgres and the migration runner for sql/.
         .target(
             name: "Store",
@@ -73,6 +79,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Domain",
+                "Intake",
                 "Postgres",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 "Store",
@@ -117,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "DomainTests",
             dependencies: ["Domain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: ["Intake", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -42,6 +42,18 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
         value = code
     }
 
+    /// The check character for the first 17 characters, or nil when one is outside the alphabet.
+    public static func checkCharacter(for body: String) -> Character? {
+        let characters = Array(body.uppercased())
+        guard characters.count == 17 else { return nil }
+        var sum = 0
+        for (index, character) in characters.enumerated() {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            sum += value * weights[index]
+        }
+        return alphabet[(31 - sum % 31) % 31]
+    }
+
     /// A warning when the embedded 组织机构代码 (positions 9–17) fails its GB 11714 check.
     public var organisationCodeIssue: FieldIssue? {
         let characters = Array(value)[8..<17]

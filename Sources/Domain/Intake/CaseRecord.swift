@@ -1,0 +1,53 @@
+import Foundation
+
+/// One row of a batch after normalization: every value typed and checked.
+public struct CaseRecord: Sendable, Hashable {
+    public var seq: Int?
+    public var externalRef: String
+    public var enterpriseName: String
+    public var creditCode: String?
+    /// The GB/T 2260 code of the region; also the code of the unit that handles the case.
+    public var regionCode: String
+    public var enterpriseKind: EnterpriseKind?
+    public var reporterName: String?
+    public var reporterIDNumber: String?
+    public var phone: String?
+    public var respondent: String?
+    public var matterType: MatterType?
+    public var claim: String
+    public var petitionedBefore: Bool?
+    public var firstPetitionDate: CalendarDate?
+    public var petitionCount: Int?
+    public var amountWan: Decimal?
+    public var litigationStage: LitigationStage?
+    public var handedOverOn: CalendarDate
+    public var remarks: String?
+}
+
+/// A row as read from the file: its number as the partner sees it (the header is row 1), the
+/// cells by field name, and the cells of columns that are not part of the form.
+public struct RawRow: Sendable, Hashable {
+    public var number: Int
+    public var cells: [String: String]
+    public var extra: [String: String]
+    /// Set when the row had more or fewer cells than the header.
+    public var cellCountIssue: FieldIssue?
+
+    /// Creates a raw row.
+    public init(number: Int, cells: [String: String], extra: [String: String] = [:], cellCountIssue: FieldIssue? = nil) {
+        self.number = number
+        self.cells = cells
+        self.extra = extra
+        self.cellCountIssue = cellCountIssue
+    }
+}
+
+/// What normalization made of a row: a record (when no error) and every issue found.
+public struct NormalizedRow: Sendable {
+    public var raw: RawRow
+    public var record: CaseRecord?
+    public var issues: [FieldIssue]
+
+    /// True when the row is rejected.
+    public var isRejected: Bool { record == nil }
+}

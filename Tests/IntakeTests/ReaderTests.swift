@@ -1,0 +1,83 @@
+import Domain
+import Foundation
+import Intake
+import Testing
+
+@Suite("batch readers")
+struct ReaderTests {
+    static let header = "序号,案件编号,企业名称,统一社会信用代码,所在地区,企业类型,反映人,联系电话,被反映单位,案件类别,诉求内容,是否已信访"
+    static let row = #"1,LN-2026-001,锦州宏达机械有限公司,91210700MADR9L8F50,凌海市,民营,王某,13804165678,某区市场监管局,申诉,"要求退还保证金50万元，""已多次反映""，未果",是"#
+
+    @Test("UTF-8 with BOM, CRLF line ends, quoted commas, doubled quotes and embedded newlines")
+    func excelCSV() throws {
+        let text = Self.header + "\r\n" + Self.row + "\r\n" + #"2,LN-2026-002,"大连""新""港口, 有限公司",91210231550644863P,大连,国有,,,,控告,"第一行"# + "\r\n" + #"第二行",否"# + "\r\n"
+        let batch = try BatchReader.read([0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        #expect(batch.encoding == .utf8BOM)
+        #expect(batch.rows.count == 2)
+        #expect(batch.rows[0].cells["claim"] == #"要求退还保证金50万元，"已多次反映"，未果"#)
+        #expect(batch.rows[1].cells["enterprise_name"] == #"大连"新"港口, 有限公司"#)
+        #expect(batch.rows[1].cells["claim"] == "第一行\r\n第二行")
+        #expect(batch.rows[1].number == 3)
+        #expect(batch.rows.allSatisfy { $0.cellCountIssue == nil })
+    }
+
+    @Test("a GB18030 file reads exactly like its UTF-8 twin and reports its encoding")
+    func gb18030Twin() throws {
+        let text = Self.header + "\n" + Self.row + "\n"
+        let gb = try #require(TextDecoding.encodeGB18030(text))
+        #expect(gb != Array(text.utf8))
+        let fromGB = try BatchReader.read(gb)
+        let fromUTF8 = try BatchReader.read(Array(text.utf8))
+        #expect(fromGB.encoding == .gb18030)
+        #expect(fromUTF8.encoding == .utf8)
+        #expect(fromGB.rows == fromUTF8.rows)
+    }
+
+    @Test("English field names are accepted as headers, full-width headers too")
+    func headerSpellings() throws {
+        let text = "external_ref,ENTERPRISE_NAME,credit_code,region,claim,涉案金额（万元）\nA1,甲公司,91110000600037341L,沈阳,诉求,12\n"
+        let batch = try BatchReader.read(Array(text.utf8))
+        #expect(batch.rows[0].cells["enterprise_name"] == "甲公司")
+        #expect(batch.rows[0].cells["amount_wan"] == "12")
+    }
+
+    @Test("unknown columns are kept and reported once as a warning; short rows are flagged per row")
+    func unknownColumnsAndCounts() throws {
+        let text = "案件编号,企业名称,统一社会信用代码,所在地区,诉求内容,经办人\nA1,甲,91110000600037341L,沈阳,诉求,张三\nA2,乙,91110000600037341L,沈阳\n"
+        let batch = try BatchReader.read(Array(text.utf8))
+        #expect(batch.warnings.map(\.code) == ["header.unknown_columns"])
+        #expect(batch.rows[0].extra == ["经办人": "张三"])
+        #expect(batch.rows[1].cellCountIssue?.code == "row.column_count")
+    }
+
+    @Test("unusable files get file-level codes", arguments: [
+        ("", "file.empty"),
+        ("案件编号,企业名称,统一社会信用代码,所在地区,诉求内容\n", "batch.no_rows"),
+        ("只有一列\n值\n", "header.missing_columns"),
+        ("案件编号,企业名称,统一社会信用代码,所在地区,诉求内容\nA1,\"未闭合,x,y,z\n", "csv.unterminated_quote"),
+        ("{\"cases\": 3}", "json.shape"),
+        ("{\"cases\": [", "json.invalid"),
+        ("PK\u{3}\u{4}rest", "format.xlsx_unsupported"),
+    ])
+    func unusable(text: String, code: String) {
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read(Array(text.utf8)) }
+        #expect(error?.code == code)
+    }
+
+    @Test("bytes that are neither UTF-8 nor GB18030 are refused as encoding.invalid")
+    func invalidEncoding() {
+        let bytes: [UInt8] = Array("案件编号,企业名称\n".utf8) + [0xFF, 0xFF, 0x80, 0x0A]
+        #expect((#expect(throws: BatchReadError.self) { try BatchReader.read(bytes) })?.code == "encoding.invalid")
+    }
+
+    @Test("a JSON batch reads its number and cases; numbers and booleans become text; unknown keys kept")
+    func json() throws {
+        let text = #"{"batch_no": 4, "cases": [{"external_ref": "J-1", "enterprise_name": "甲", "credit_code": "91110000600037341L", "region": "210781", "claim": "诉求", "petitioned_before": true, "petition_count": 3, "note": "x"}]}"#
+        let batch = try BatchReader.read(Array(text.utf8))
+        #expect(batch.format == "json")
+        #expect(batch.batchNumber == 4)
+        #expect(batch.rows[0].cells["petitioned_before"] == "是")
+        #expect(batch.rows[0].cells["petition_count"] == "3")
+        #expect(batch.rows[0].extra == ["note": "x"])
+    }
+}
