@@ -7,11 +7,12 @@
 /// | users | all | none (self) | own unit + below | self | self |
 /// | partners | all | all | none | none | own |
 /// | audit log | all | none | none | none | none |
+/// | batches | all | none | none | none | own partner |
 /// (later issues add batches, cases and summaries to this table)
 public enum AccessPolicy {
     /// A kind of thing that can be fetched.
     public enum Resource: String, Sendable, CaseIterable {
-        case unit, user, partner, auditLog
+        case unit, user, partner, auditLog, batch
     }
 
     /// Which rows of a resource a principal may see.
@@ -44,7 +45,7 @@ public enum AccessPolicy {
             return principal.unitPath.map { .unitSubtree(path: $0) } ?? .none
         case (.prosecutor, .unit):
             return principal.unitCode.map { .unit(code: $0) } ?? .none
-        case (.uploader, .partner):
+        case (.uploader, .partner), (.uploader, .batch):
             return principal.partnerID.map { .partner(id: $0) } ?? .none
         default:
             return fallback(principal, resource)
@@ -56,7 +57,7 @@ public enum AccessPolicy {
     private static func fallback(_ principal: Principal, _ resource: Resource) -> Scope {
         switch (principal.kind, resource) {
         case (.user(let id, _), .user): .selfOnly(userID: id)
-        case (.partnerKey(let partnerID, _), .partner): .partner(id: partnerID)
+        case (.partnerKey(let partnerID, _), .partner), (.partnerKey(let partnerID, _), .batch): .partner(id: partnerID)
         default: .none
         }
     }

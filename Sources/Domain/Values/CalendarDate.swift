@@ -56,3 +56,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         return CalendarDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)!
     }
 }
+
+import Foundation
+
+extension CalendarDate {
+    /// Today in a time zone (huqi's dates are Asia/Shanghai days).
+    public static func today(in timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, now: Date = Date()) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

@@ -16,6 +16,8 @@ public struct ServerDependencies: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// bcrypt for logins.
     public var passwords: PasswordHasher
+    /// The largest accepted upload body (`HUQI_MAX_UPLOAD_BYTES`, default 64 MiB).
+    public var maximumUploadBytes: Int = 64 * 1_048_576
 
     /// Bundles the dependencies.
     public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry, passwords: PasswordHasher = PasswordHasher()) {
@@ -38,6 +40,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
                                                   sessions: SessionRepository(client: dependencies.database)))
     SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
     IdentityController(database: dependencies.database).register(on: api)
+    BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)
     return router
 }
 

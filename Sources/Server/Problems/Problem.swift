@@ -5,7 +5,7 @@ import Hummingbird
 /// and a Chinese `title` for people.
 public struct Problem: Error, Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", code, detail
+        case type, title, statusCode = "status", code, detail, batchID = "batch_id"
     }
 
     /// A URI naming the problem type; `about:blank` when the code says enough.
@@ -20,6 +20,8 @@ public struct Problem: Error, Sendable, Codable, Equatable {
     public var detail: String?
     /// Sent as `Retry-After` (429, 503); not part of the JSON body.
     public var retryAfterSeconds: Int?
+    /// For an unreadable upload: the batch stored with the file, so nothing is lost.
+    public var batchID: Int64?
 
     /// Creates a problem.
     public init(status: HTTPResponse.Status, code: String, title: String, detail: String? = nil) {

@@ -53,8 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var dependencies = ServerDependencies(database: client, migrator: migrator, metrics: registry)
+        if let text = ProcessInfo.processInfo.environment["HUQI_MAX_UPLOAD_BYTES"], !text.isEmpty {
+            guard let bytes = Int(text), bytes > 0 else {
+                throw ConfigurationError(code: "config.max_upload_invalid", message: "HUQI_MAX_UPLOAD_BYTES=\(text) 不是正整数。")
+            }
+            dependencies.maximumUploadBytes = bytes
+        }
         let app = buildApplication(
-            ServerDependencies(database: client, migrator: migrator, metrics: registry),
+            dependencies,
             configuration: configuration,
             services: [client],
             logger: logger,

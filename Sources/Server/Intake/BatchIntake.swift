@@ -1,0 +1,46 @@
+import Domain
+import Intake
+import Postgres
+import Store
+
+/// One upload from bytes to a stored batch: replay check, read (CSV/JSON), normalize every
+/// row, apply atomically. Used by `POST /api/v1/batches` and `huqi import` alike.
+public struct BatchIntake: Sendable {
+    let client: PostgresClient
+    let limits: BatchReader.Limits
+
+    /// Creates the pipeline on a pool.
+    public init(client: PostgresClient, maximumRows: Int = 1_000_000) {
+        self.client = client
+        limits = BatchReader.Limits(maximumRows: maximumRows)
+    }
+
+    /// Stores (or, for a dry run, only evaluates) an upload and returns its summary. Throws
+    /// `BatchError` for idempotency refusals; an unreadable file is not thrown but stored and
+    /// summarised with status `rejected`.
+    public func submit(_ submission: BatchSubmission, today: CalendarDate = .today()) async throws -> BatchSummary {
+        let store = BatchStore(client: client)
+        if !submission.dryRun, let earlier = try await store.replay(
+            partnerID: submission.partnerID, idempotencyKey: submission.idempotencyKey, payloadDigest: BatchStore.digest(submission.payload)) {
+            return earlier
+        }
+        var submission = submission
+        let content: BatchContent
+        do {
+            let parsed = try BatchReader.read(submission.payload, limits: limits)
+            let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
+            content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue,
+                            rows: parsed.rows.map(normalizer.normalize), fileWarnings: parsed.warnings)
+            submission.batchNumber = submission.batchNumber ?? parsed.batchNumber
+        } catch let error as BatchReadError {
+            content = .unreadable(format: Self.guessFormat(submission.payload), code: error.code, message: error.message)
+        }
+        return try await store.apply(submission, content: content)
+    }
+
+    static func guessFormat(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
+        if bytes.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).first == UInt8(ascii: "{") { return "json" }
+        return bytes.isEmpty ? "unknown" : "csv"
+    }
+}

@@ -1,0 +1,136 @@
+import Domain
+import Foundation
+import Postgres
+
+/// The set-based SQL that applies one batch's normalized rows inside its transaction.
+/// A table of steps: stage (COPY) → refuse repeated refs → corrections → new cases → rejected
+/// rows → counts. Each step is one statement over the whole batch.
+struct BatchApplication {
+    let batchID: Int64
+    let partnerID: Int
+    let connection: PostgresConnection
+
+    /// The case columns a batch writes, in staging order.
+    static let caseColumns = [
+        "seq", "enterprise_name", "credit_code", "region_code", "enterprise_kind", "reporter_name", "reporter_id_number",
+        "phone", "respondent", "matter_type", "claim", "petitioned_before", "first_petition_date", "petition_count",
+        "amount_wan", "litigation_stage", "handed_over_on", "remarks", "extra",
+    ]
+
+    func run(_ rows: [NormalizedRow]) async throws {
+        try await connection.query("""
+            CREATE TEMP TABLE staging (
+                row_number int PRIMARY KEY, ok boolean NOT NULL, external_ref text,
+                seq int, enterprise_name text, credit_code text, region_code text, enterprise_kind text,
+                reporter_name text, reporter_id_number text, phone text, respondent text, matter_type text,
+                claim text, petitioned_before boolean, first_petition_date date, petition_count int,
+                amount_wan numeric, litigation_stage text, handed_over_on date, remarks text, extra jsonb,
+                raw jsonb NOT NULL, issues jsonb NOT NULL
+            ) ON COMMIT DROP
+            """)
+        _ = try await connection.copyFrom("COPY staging FROM STDIN") { writer in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            for row in rows { try await writer.writeRow(try StagingRow.fields(of: row, encoder: encoder)) }
+        }
+        let columns = Self.caseColumns.joined(separator: ", ")
+        let fromStaging = Self.caseColumns.map { "s.\($0)" }.joined(separator: ", ")
+        try await connection.query("""
+            UPDATE staging s SET ok = false, issues = s.issues || jsonb_build_array(jsonb_build_object(
+                'field', 'external_ref', 'code', 'row.duplicate_ref', 'severity', 'error',
+                'message', '案件编号“' || s.external_ref || '”在本批次第 ' || f.first_row || ' 行已出现，同一批次中不能重复。'))
+            FROM (SELECT external_ref, min(row_number) AS first_row FROM staging WHERE ok GROUP BY external_ref HAVING count(*) > 1) f
+            WHERE s.ok AND s.external_ref = f.external_ref AND s.row_number > f.first_row
+            """)
+        try await connection.query("""
+            CREATE TEMP TABLE matched ON COMMIT DROP AS
+            SELECT s.row_number, c.id AS case_id,
+                   (\(unescaped: Self.caseColumns.map { "c.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(unescaped: fromStaging)) AS changed
+            FROM staging s JOIN cases c ON c.partner_id = \(partnerID) AND c.external_ref = s.external_ref
+            WHERE s.ok
+            """)
+        try await connection.query("""
+            INSERT INTO case_versions (case_id, version, batch_id, data, replaced_by_batch)
+            SELECT c.id, c.version, c.batch_id, to_jsonb(c), \(batchID)
+            FROM cases c JOIN matched m ON m.case_id = c.id WHERE m.changed
+            """)
+        try await connection.query("""
+            UPDATE cases c SET (\(unescaped: columns), unit_code, batch_id, version, updated_at) =
+                (\(unescaped: fromStaging), s.region_code, \(batchID), c.version + 1, now())
+            FROM matched m JOIN staging s USING (row_number)
+            WHERE c.id = m.case_id AND m.changed
+            """)
+        try await connection.query("""
+            INSERT INTO batch_rows (batch_id, row_number, outcome, case_id, raw, issues)
+            SELECT \(batchID), s.row_number, CASE WHEN m.changed THEN 'updated' ELSE 'unchanged' END, m.case_id, s.raw, s.issues
+            FROM matched m JOIN staging s USING (row_number)
+            """)
+        try await connection.query("""
+            WITH inserted AS (
+                INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), possible_duplicate_of)
+                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: fromStaging),
+                       (SELECT d.id FROM cases d
+                        WHERE s.credit_code IS NOT NULL AND d.credit_code = s.credit_code AND d.respondent = s.respondent
+                          AND abs(d.handed_over_on - s.handed_over_on) <= 365 AND similarity(d.claim, s.claim) >= 0.3
+                        ORDER BY d.id LIMIT 1)
+                FROM staging s
+                WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
+                ORDER BY s.row_number
+                RETURNING id, external_ref, possible_duplicate_of
+            )
+            INSERT INTO batch_rows (batch_id, row_number, outcome, case_id, raw, issues)
+            SELECT \(batchID), s.row_number, CASE WHEN i.possible_duplicate_of IS NULL THEN 'accepted' ELSE 'duplicate' END,
+                   i.id, s.raw, s.issues
+            FROM inserted i JOIN staging s ON s.ok AND s.external_ref = i.external_ref
+            """)
+        try await connection.query("""
+            INSERT INTO batch_rows (batch_id, row_number, outcome, raw, issues)
+            SELECT \(batchID), row_number, 'rejected', raw, issues FROM staging WHERE NOT ok
+            """)
+        try await connection.query("""
+            UPDATE batches b SET total = r.total, accepted = r.accepted, updated = r.updated, unchanged = r.unchanged,
+                                 duplicate = r.duplicate, rejected = r.rejected, warnings = r.warnings
+            FROM (SELECT count(*) AS total,
+                         count(*) FILTER (WHERE outcome = 'accepted') AS accepted,
+                         count(*) FILTER (WHERE outcome = 'updated') AS updated,
+                         count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged,
+                         count(*) FILTER (WHERE outcome = 'duplicate') AS duplicate,
+                         count(*) FILTER (WHERE outcome = 'rejected') AS rejected,
+                         count(*) FILTER (WHERE outcome <> 'rejected' AND issues @> '[{"severity": "warning"}]') AS warnings
+                  FROM batch_rows WHERE batch_id = \(batchID)) r
+            WHERE b.id = \(batchID)
+            """)
+    }
+
+    /// One audit event per case the batch created or changed, in row order.
+    static func auditCases(batchID: Int64, actor: AuditEvent, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO audit_events (actor, actor_label, action, entity, entity_id, summary)
+            SELECT \(actor.actor)::text, \(actor.actorLabel)::text, CASE outcome WHEN 'updated' THEN 'case.update' ELSE 'case.create' END,
+                   'case', case_id::text, jsonb_build_object('batch', \(batchID)::bigint, 'row', row_number, 'outcome', outcome)
+            FROM batch_rows WHERE batch_id = \(batchID) AND outcome IN ('accepted', 'updated', 'duplicate')
+            ORDER BY row_number
+            """)
+    }
+}
+
+/// A normalized row as the text fields of one COPY line into `staging`.
+enum StagingRow {
+    static func fields(of row: NormalizedRow, encoder: JSONEncoder) throws -> [String?] {
+        let raw = try String(decoding: encoder.encode(["cells": row.raw.cells, "extra": row.raw.extra]), as: UTF8.self)
+        let issues = try String(decoding: encoder.encode(row.issues), as: UTF8.self)
+        let extra = try String(decoding: encoder.encode(row.raw.extra), as: UTF8.self)
+        guard let record = row.record else {
+            return [String(row.raw.number), "f", row.raw.cells["external_ref"]] + Array(repeating: nil, count: 19) + [raw, issues]
+        }
+        return [
+            String(row.raw.number), "t", record.externalRef,
+            record.seq.map(String.init), record.enterpriseName, record.creditCode, record.regionCode,
+            record.enterpriseKind?.rawValue, record.reporterName, record.reporterIDNumber, record.phone, record.respondent,
+            record.matterType?.rawValue, record.claim, record.petitionedBefore.map { $0 ? "t" : "f" },
+            record.firstPetitionDate?.description, record.petitionCount.map(String.init), record.amountWan.map { "\($0)" },
+            record.litigationStage?.rawValue, record.handedOverOn.description, record.remarks, extra,
+            raw, issues,
+        ]
+    }
+}

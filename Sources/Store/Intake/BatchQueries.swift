@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+import Postgres
+
+/// One problem of one row, as `GET /api/v1/batches/{id}/errors` lists it.
+public struct RowProblem: Sendable, Codable, Equatable {
+    public var row: Int
+    /// The canonical field name (`credit_code`) or `row`.
+    public var field: String
+    /// The Chinese header partners see (统一社会信用代码).
+    public var column: String
+    public var code: String
+    public var message: String
+    public var severity: String
+    /// `rejected` rows are not stored as cases; others were stored with a warning.
+    public var outcome: String
+}
+
+/// Reads batches within a principal's scope.
+public enum BatchQueries {
+    /// The summary of a stored batch.
+    static func summary(id: Int64, on connection: PostgresConnection) async throws -> BatchSummary {
+        let row = try await connection.query("""
+            SELECT id, status, format, encoding, batch_no, total, accepted, updated, unchanged, duplicate, rejected, warnings,
+                   error_code, error_message, file_warnings
+            FROM batches WHERE id = \(id)
+            """)[0]
+        return try decodeSummary(row)
+    }
+
+    static func decodeSummary(_ row: PostgresRow) throws -> BatchSummary {
+        var counts = BatchSummary.Counts()
+        (counts.total, counts.accepted, counts.updated, counts.unchanged, counts.duplicate, counts.rejected, counts.warnings) =
+            try (row.decode(Int.self, "total"), row.decode(Int.self, "accepted"), row.decode(Int.self, "updated"),
+                 row.decode(Int.self, "unchanged"), row.decode(Int.self, "duplicate"), row.decode(Int.self, "rejected"),
+                 row.decode(Int.self, "warnings"))
+        return BatchSummary(
+            batchID: try row.decode(Int64.self, "id"), status: try row.decode(String.self, "status"),
+            format: try row.decode(String.self, "format"), encoding: try row.decode(String?.self, "encoding"),
+            batchNumber: try row.decode(Int?.self, "batch_no"), counts: counts, replayed: false,
+            errorCode: try row.decode(String?.self, "error_code"), errorMessage: try row.decode(String?.self, "error_message"),
+            fileWarnings: try row.decode(PostgresJSON<[FieldIssue]>.self, "file_warnings").value)
+    }
+
+    private static func scope(_ principal: Principal) -> PostgresQuery {
+        AccessPolicy.scope(of: principal, over: .batch).condition(partnerColumn: "b.partner_id")
+    }
+
+    /// A batch's summary, or nil when unknown or outside the principal's scope.
+    public static func find(id: Int64, for principal: Principal, using client: PostgresClient) async throws -> BatchSummary? {
+        try await client.query("""
+            SELECT b.* FROM batches b WHERE b.id = \(id) AND \(scope(principal))
+            """).first.map(decodeSummary)
+    }
+
+    /// Batches the principal may see, newest first.
+    public static func list(for principal: Principal, limit: Int, offset: Int, using client: PostgresClient) async throws -> [BatchSummary] {
+        try await client.query("""
+            SELECT b.* FROM batches b WHERE \(scope(principal)) ORDER BY b.id DESC LIMIT \(limit) OFFSET \(offset)
+            """).map(decodeSummary)
+    }
+
+    /// Every issue of every row of a batch, in row order; nil when the batch is not visible.
+    public static func problems(batchID: Int64, for principal: Principal, using client: PostgresClient) async throws -> [RowProblem]? {
+        guard try await find(id: batchID, for: principal, using: client) != nil else { return nil }
+        return try await client.query("""
+            SELECT r.row_number, i->>'field', i->>'code', i->>'message', i->>'severity', r.outcome
+            FROM batch_rows r CROSS JOIN LATERAL jsonb_array_elements(r.issues) i
+            WHERE r.batch_id = \(batchID) ORDER BY r.row_number, i->>'severity', i->>'field'
+            """).map { row in
+            let (number, field, code, message, severity, outcome) = try row.decode((Int, String, String, String, String, String).self)
+            return RowProblem(row: number, field: field, column: CanonicalField.named(field)?.header ?? "整行",
+                              code: code, message: message, severity: severity, outcome: outcome)
+        }
+    }
+
+    /// The divisions table, for the region resolver.
+    public static func divisions(using client: PostgresClient) async throws -> [Division] {
+        try await client.query("SELECT code, name, level, parent_code FROM divisions ORDER BY code").map { row in
+            let (code, name, level, parent) = try row.decode((String, String, String, String?).self)
+            return Division(code: code, name: name, level: Division.Level(rawValue: level) ?? .county, parentCode: parent)
+        }
+    }
+}

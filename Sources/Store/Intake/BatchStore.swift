@@ -1,0 +1,91 @@
+import Crypto
+import Domain
+import Foundation
+import Logging
+import Postgres
+
+/// Applies an upload atomically: the whole batch or nothing (a crash or a killed process
+/// leaves no partial batch). Rows go through COPY into a staging table; set-based SQL then
+/// updates corrected cases (keeping their previous version), inserts new ones (flagging
+/// possible duplicates), records every row's outcome, counts, and audits.
+public struct BatchStore: Sendable {
+    let client: PostgresClient
+
+    /// Creates a store on a pool.
+    public init(client: PostgresClient) { self.client = client }
+
+    /// SHA-256 of a payload.
+    public static func digest(_ payload: [UInt8]) -> Data { Data(SHA256.hash(data: payload)) }
+
+    /// The earlier answer for the same Idempotency-Key (or, without a key, the same file from
+    /// the same partner), or nil. Throws `idempotency.key_reused` when the key came with other bytes.
+    public func replay(partnerID: Int, idempotencyKey: String?, payloadDigest: Data) async throws -> BatchSummary? {
+        try await client.withConnection { try await Self.replay(partnerID: partnerID, key: idempotencyKey, digest: payloadDigest, on: $0) }
+    }
+
+    static func replay(partnerID: Int, key: String?, digest: Data, on connection: PostgresConnection) async throws -> BatchSummary? {
+        let condition: PostgresQuery = key.map { "idempotency_key = \($0)" } ?? "payload_sha256 = \(digest) AND status = 'applied'"
+        guard let row = try await connection.query("""
+            SELECT id, payload_sha256 FROM batches WHERE partner_id = \(partnerID) AND \(condition) ORDER BY id LIMIT 1
+            """).first else { return nil }
+        let (id, stored) = try row.decode((Int64, Data).self)
+        guard stored == digest else { throw BatchError.keyReused }
+        var summary = try await BatchQueries.summary(id: id, on: connection)
+        summary.replayed = true
+        return summary
+    }
+
+    private struct DryRunFinished: Error { let summary: BatchSummary }
+
+    /// Applies the upload in one transaction (rolled back at the end for a dry run).
+    public func apply(_ submission: BatchSubmission, content: BatchContent) async throws -> BatchSummary {
+        let digest = Self.digest(submission.payload)
+        do {
+            return try await client.withTransaction { connection in
+                let lockKey = "\(submission.partnerID):" + (submission.idempotencyKey ?? digest.map { String(format: "%02x", $0) }.joined())
+                let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 7))")[0].decode(Bool.self, at: 0)
+                guard locked else { throw BatchError.inProgress }
+                if !submission.dryRun, let earlier = try await Self.replay(partnerID: submission.partnerID, key: submission.idempotencyKey, digest: digest, on: connection) {
+                    return earlier
+                }
+                let summary = try await write(submission, digest: digest, content: content, on: connection)
+                if submission.dryRun { throw DryRunFinished(summary: summary) }
+                return summary
+            }
+        } catch let finished as DryRunFinished {
+            var summary = finished.summary
+            summary.batchID = nil
+            summary.status = "dry_run"
+            return summary
+        }
+    }
+
+    private func write(_ submission: BatchSubmission, digest: Data, content: BatchContent, on connection: PostgresConnection) async throws -> BatchSummary {
+        try await connection.query("""
+            INSERT INTO payloads (sha256, bytes) VALUES (\(digest), \(Data(submission.payload))) ON CONFLICT (sha256) DO NOTHING
+            """)
+        let (format, encoding, status, errorCode, errorMessage, warnings): (String, String?, String, String?, String?, [FieldIssue]) = switch content {
+        case .rows(let format, let encoding, _, let warnings): (format, encoding, "applied", nil, nil, warnings)
+        case .unreadable(let format, let code, let message): (format, nil, "rejected", code, message, [])
+        }
+        let batchID = try await connection.query("""
+            INSERT INTO batches (partner_id, batch_no, uploaded_by, payload_sha256, byte_size, format, encoding, status,
+                                 error_code, error_message, idempotency_key, file_warnings)
+            VALUES (\(submission.partnerID), \(submission.batchNumber), \(submission.uploader.actor), \(digest),
+                    \(submission.payload.count), \(format), \(encoding), \(status), \(errorCode), \(errorMessage),
+                    \(submission.idempotencyKey), \(PostgresJSON(warnings)))
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+        if case .rows(_, _, let rows, _) = content {
+            try await BatchApplication(batchID: batchID, partnerID: submission.partnerID, connection: connection).run(rows)
+        }
+        var event = submission.uploader
+        event.action = status == "applied" ? "batch.apply" : "batch.reject"
+        event.entity = "batch"
+        event.entityID = String(batchID)
+        event.summary = ["batch_no": submission.batchNumber.map(String.init) ?? "", "format": format, "error": errorCode ?? ""]
+        try await BatchApplication.auditCases(batchID: batchID, actor: submission.uploader, on: connection)
+        try await AuditLog.append(event, on: connection)
+        return try await BatchQueries.summary(id: batchID, on: connection)
+    }
+}

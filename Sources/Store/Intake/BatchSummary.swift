@@ -1,0 +1,69 @@
+import Domain
+
+/// What an upload produced: the answer of `POST /api/v1/batches` and of `huqi import`.
+public struct BatchSummary: Sendable, Codable, Equatable {
+    /// Row counts by outcome.
+    public struct Counts: Sendable, Codable, Equatable {
+        public var total = 0, accepted = 0, updated = 0, unchanged = 0, duplicate = 0, rejected = 0, warnings = 0
+        public init() {}
+    }
+
+    /// The batch id; nil for a dry run (nothing was written).
+    public var batchID: Int64?
+    /// `applied`, `rejected` (file unreadable) or `dry_run`.
+    public var status: String
+    public var format: String
+    public var encoding: String?
+    public var batchNumber: Int?
+    public var counts: Counts
+    /// True when this answer replays an earlier upload (same Idempotency-Key or same file).
+    public var replayed: Bool
+    /// For a rejected file: why.
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// File-level warnings (unknown columns).
+    public var fileWarnings: [FieldIssue]
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id", status, format, encoding, batchNumber = "batch_no", counts, replayed
+        case errorCode = "error_code", errorMessage = "error_message", fileWarnings = "file_warnings"
+    }
+}
+
+/// What the store needs to apply one upload.
+public struct BatchSubmission: Sendable {
+    public var partnerID: Int
+    public var batchNumber: Int?
+    /// Who uploaded (the audit actor).
+    public var uploader: AuditEvent
+    public var payload: [UInt8]
+    public var idempotencyKey: String?
+    public var dryRun: Bool
+
+    /// Bundles an upload.
+    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: [UInt8], idempotencyKey: String?, dryRun: Bool) {
+        self.partnerID = partnerID
+        self.batchNumber = batchNumber
+        self.uploader = uploader
+        self.payload = payload
+        self.idempotencyKey = idempotencyKey
+        self.dryRun = dryRun
+    }
+}
+
+/// The content of an upload after reading: normalized rows, or the reason it is unreadable.
+public enum BatchContent: Sendable {
+    case rows(format: String, encoding: String, rows: [NormalizedRow], fileWarnings: [FieldIssue])
+    case unreadable(format: String, code: String, message: String)
+}
+
+/// Refusals of an upload as a whole (idempotency), with codes.
+public struct BatchError: Error, Sendable, Equatable {
+    public let code: String
+    public let message: String
+    /// 409 for `idempotency.in_progress`, 422 otherwise.
+    public let isConflict: Bool
+
+    static let keyReused = BatchError(code: "idempotency.key_reused", message: "这个 Idempotency-Key 已用于另一份不同的文件。请为新文件使用新的键。", isConflict: false)
+    static let inProgress = BatchError(code: "idempotency.in_progress", message: "同一批次正在处理中，请稍后查询结果，不要重复提交。", isConflict: true)
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Server
+import Store
+
+/// `huqi import FILE --partner CODE`: the same intake as `POST /api/v1/batches`, from a shell.
+/// Exit 0 when the batch was stored (even with rejected rows), 2 when the file is unreadable.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "导入一个案件批次文件（CSV：UTF-8 或 GB18030；JSON）",
+        discussion: "退出码：0 批次已保存（即使有被拒绝的行）；2 文件无法读取；1 其他错误。"
+    )
+
+    @Argument(help: "批次文件路径") var file: String
+    @Option(name: .long, help: "合作单位代码") var partner: String
+    @Option(name: .long, help: "批次号（第几批）") var batchNo: Int?
+    @Flag(name: .long, help: "只校验并报告，不写入") var dryRun = false
+    @Option(name: .long, help: "幂等键：同一个键重复导入只保存一次") var idempotencyKey: String?
+
+    func run() async throws {
+        var unreadable = false
+        try await OperatorSession.run { session in
+            guard let data = FileManager.default.contents(atPath: file) else {
+                unreadable = true
+                FileHandle.standardError.write(Data("huqi：无法读取文件 \(file)（不存在或没有读取权限）。\n".utf8))
+                return
+            }
+            if let batchNo, batchNo <= 0 { throw ValidationError("--batch-no 应为正整数。") }
+            let partner = try await PartnerRepository(client: session.client).find(code: partner)
+            FileHandle.standardError.write(Data("正在导入 \(file)（\(data.count) 字节）…\n".utf8))
+            var uploader = session.actor
+            uploader.action = "batch.upload"
+            let summary = try await BatchIntake(client: session.client).submit(BatchSubmission(
+                partnerID: partner.id, batchNumber: batchNo, uploader: uploader, payload: Array(data),
+                idempotencyKey: idempotencyKey, dryRun: dryRun))
+            print(Self.describe(summary))
+            if summary.status == "rejected" {
+                unreadable = true
+                return
+            }
+            if let id = summary.batchID, summary.counts.rejected + summary.counts.warnings > 0,
+               let problems = try await BatchQueries.problems(batchID: id, for: Self.operator, using: session.client) {
+                for problem in problems.prefix(20) {
+                    print("  第 \(problem.row) 行 \(problem.column) [\(problem.code)] \(problem.message)")
+                }
+                if problems.count > 20 { print("  …共 \(problems.count) 条，完整清单：GET /api/v1/batches/\(id)/errors") }
+            }
+        }
+        if unreadable { throw ExitCode(2) }
+    }
+
+    /// The shell operator reads every batch.
+    static let `operator` = Principal(kind: .user(id: 0, login: "cli"), label: "cli", roles: [.admin])
+
+    static func describe(_ summary: BatchSummary) -> String {
+        if summary.status == "rejected" {
+            return "文件无法读取（批次 \(summary.batchID.map(String.init) ?? "-") 已保存原文件）：\(summary.errorMessage ?? "") [\(summary.errorCode ?? "")]"
+        }
+        let c = summary.counts
+        let head = summary.status == "dry_run" ? "校验结果（未写入）" : summary.replayed ? "此文件已导入过，批次 \(summary.batchID ?? 0)（未重复写入）" : "批次 \(summary.batchID ?? 0) 已保存"
+        return "\(head)：格式 \(summary.format)，编码 \(summary.encoding ?? "-")；共 \(c.total) 行：新增 \(c.accepted)，更正 \(c.updated)，"
+            + "未变 \(c.unchanged)，疑似重复 \(c.duplicate)，拒绝 \(c.rejected)，含警告 \(c.warnings)。"
+    }
+}

@@ -1,0 +1,245 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Intake
+import Postgres
+import Server
+import Store
+import Testing
+import TestSupport
+
+@Suite("batch upload API")
+struct BatchUploadTests {
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+    }
+
+    func counts(_ response: TestResponse) throws -> [String: Int] {
+        try json(response)["counts"] as! [String: Int]
+    }
+
+    func count(_ client: PostgresClient, _ sql: PostgresQuery) async throws -> Int {
+        try await client.query(sql)[0].decode(Int.self, at: 0)
+    }
+
+    @Test("a partner uploads a CSV: every row ends as exactly one outcome, rejected rows keep their cells and coded errors")
+    func uploadAndErrors() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let bad = ["99,LN-BAD1,某公司,91350100M000100Y4Z,铁西区,民营,,,12345,,申诉,诉求,否,2026-11-20",
+                       "98,LN-0001,同批重复,91210700MADR9L8F50,凌海,民营,,,,,申诉,诉求,否,2026-11-20"]
+            let body = BatchSamples.csv(BatchSamples.validRows(5) + bad)
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let auth: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)"]
+                let response = try await http.execute(uri: "/api/v1/batches?batch_no=1", method: .post, headers: auth, body: ByteBuffer(bytes: body))
+                #expect(response.status == .created)
+                let answer = try json(response)
+                #expect(answer["status"] as? String == "applied")
+                #expect(answer["encoding"] as? String == "UTF-8")
+                #expect(try counts(response) == ["total": 7, "accepted": 5, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 2, "warnings": 0])
+                let id = answer["batch_id"] as! Int
+                #expect(answer["errors_url"] as? String == "/api/v1/batches/\(id)/errors")
+
+                let errors = try await http.execute(uri: "/api/v1/batches/\(id)/errors", method: .get, headers: auth)
+                let items = try json(errors)["items"] as! [[String: Any]]
+                let codes = Set(items.map { "\($0["row"]!) \($0["code"]!)" })
+                #expect(codes == ["7 credit_code.checksum", "7 region.ambiguous", "7 phone.invalid", "8 row.duplicate_ref"])
+                #expect(items.first { $0["code"] as? String == "credit_code.checksum" }?["column"] as? String == "统一社会信用代码")
+
+                let csv = try await http.execute(uri: "/api/v1/batches/\(id)/errors?format=csv", method: .get, headers: auth)
+                let bytes = Array(buffer: csv.body)
+                #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "Excel needs the BOM to read Chinese")
+                let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                #expect(text.hasPrefix("\"行号\",\"列\""))
+                #expect(text.contains("\r\n\"7\",\"统一社会信用代码\""))
+            }
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 5)
+            #expect(try await count(client, "SELECT count(*) FROM batch_rows WHERE outcome = 'rejected' AND raw->'cells'->>'credit_code' = '91350100M000100Y4Z'") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM cases WHERE unit_code = '210781'") == 1, "凌海市 → 凌海市人民检察院")
+            #expect(try await count(client, "SELECT count(*) FROM audit_events WHERE action = 'case.create'") == 5)
+            #expect(try await AuditLog.verify(using: client) != nil)
+        }
+    }
+
+    @Test("the same Idempotency-Key replays the answer and writes nothing; with other bytes it is 422; without a key the same file replays too")
+    func idempotency() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            let first = BatchSamples.csv(BatchSamples.validRows(3))
+            try await app.test(.router) { http in
+                var headers: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", HeaderNames.idempotencyKey: "batch-2026-4"]
+                let original = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
+                #expect(original.status == .created)
+                let again = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
+                #expect(again.status == .ok)
+                #expect(try json(again)["replayed"] as? Bool == true)
+                #expect(try json(again)["batch_id"] as? Int == json(original)["batch_id"] as? Int)
+                let other = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers,
+                                                   body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(4))))
+                #expect(other.status == .unprocessableContent)
+                headers[HeaderNames.idempotencyKey] = nil
+                let unkeyed = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
+                #expect(try json(unkeyed)["replayed"] as? Bool == true)
+            }
+            #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 3)
+        }
+    }
+
+    @Test("a request while the same key is being applied gets 409")
+    func inProgress() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            let holder = try await PostgresConnection.connect(configuration: client.configuration, logger: TestDatabase.logger)
+            try await holder.query("SELECT pg_advisory_lock(hashtextextended(\("\(fixture.partnerA.id):busy-key"), 7))")
+            try await app.test(.router) { http in
+                let response = try await http.execute(uri: "/api/v1/batches", method: .post,
+                                                      headers: [.authorization: "Bearer \(fixture.keyA.plaintext)", HeaderNames.idempotencyKey: "busy-key"],
+                                                      body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(2))))
+                #expect(response.status == .conflict)
+            }
+            await holder.close()
+        }
+    }
+
+    @Test("a corrected re-upload of 3 rows updates those cases and keeps 3 earlier versions; unchanged rows stay at version 1")
+    func corrections() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let intake = BatchIntake(client: client)
+            func submit(_ rows: [String]) async throws -> BatchSummary {
+                try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
+                                                        payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            }
+            var rows = BatchSamples.validRows(6)
+            _ = try await submit(rows)
+            for index in [1, 3, 5] { rows[index] = rows[index].replacingOccurrences(of: "要求退还履约保证金", with: "请求返还质保金") }
+            let second = try await submit(rows)
+            #expect(second.counts.updated == 3)
+            #expect(second.counts.unchanged == 3)
+            #expect(try await count(client, "SELECT count(*) FROM case_versions") == 3)
+            #expect(try await count(client, "SELECT count(*) FROM case_versions WHERE data->>'claim' LIKE '要求退还履约保证金%'") == 3)
+            #expect(try await count(client, "SELECT count(*) FROM cases WHERE version = 2 AND claim LIKE '请求返还质保金%'") == 3)
+        }
+    }
+
+    @Test("a GB18030 file and its UTF-8 twin give identical cases")
+    func gb18030Twin() async throws {
+        let text = String(decoding: BatchSamples.csv(BatchSamples.validRows(8)), as: UTF8.self)
+        func load(_ bytes: [UInt8]) async throws -> [String] {
+            try await TestDatabase.withClient { client in
+                let fixture = try await IdentityFixture.make(client: client)
+                let summary = try await BatchIntake(client: client).submit(BatchSubmission(
+                    partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor, payload: bytes, idempotencyKey: nil, dryRun: false))
+                #expect(summary.counts.accepted == 8)
+                return try await client.query("""
+                    SELECT row_to_json(t)::text FROM (SELECT external_ref, enterprise_name, credit_code, unit_code, reporter_name,
+                      reporter_id_number, phone, respondent, matter_type, claim, petitioned_before, handed_over_on FROM cases ORDER BY external_ref) t
+                    """).map { try $0.decode(String.self, at: 0) }
+            }
+        }
+        let utf8 = try await load(Array(text.utf8))
+        let gb = try await load(try #require(TextDecoding.encodeGB18030(text)))
+        #expect(utf8.count == 8)
+        #expect(utf8 == gb)
+    }
+
+    @Test("a dry run reports the counts and writes nothing at all")
+    func dryRun() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let response = try await http.execute(uri: "/api/v1/batches?dry_run=true", method: .post,
+                                                      headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
+                                                      body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(4))))
+                #expect(response.status == .ok)
+                #expect(try json(response)["status"] as? String == "dry_run")
+                #expect(try counts(response)["accepted"] == 4)
+            }
+            for table in ["batches", "cases", "payloads", "batch_rows"] {
+                #expect(try await count(client, "SELECT count(*) FROM \(unescaped: table)") == 0, "\(table)")
+            }
+        }
+    }
+
+    @Test("an unreadable file is 422 with a code, yet stored with its bytes as a rejected batch")
+    func unreadableKept() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let response = try await http.execute(uri: "/api/v1/batches", method: .post,
+                                                      headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
+                                                      body: ByteBuffer(string: "只有一列\n值\n"))
+                #expect(response.status == .unprocessableContent)
+                let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+                #expect(problem.code == "header.missing_columns")
+                #expect(problem.title.contains("案件编号"))
+                #expect(problem.batchID != nil)
+            }
+            let stored = try await client.query("SELECT b.status, convert_from(p.bytes, 'UTF8') FROM batches b JOIN payloads p ON p.sha256 = b.payload_sha256")[0]
+            #expect(try stored.decode(String.self, at: 0) == "rejected")
+            #expect(try stored.decode(String.self, at: 1) == "只有一列\n值\n")
+        }
+    }
+
+    @Test("possible duplicates across partners are kept and linked, never dropped")
+    func duplicates() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let intake = BatchIntake(client: client)
+            let rows = BatchSamples.validRows(2)
+            _ = try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                                                        payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            let fromB = rows.map { $0.replacingOccurrences(of: "LN-", with: "JZ-") }
+            let summary = try await intake.submit(BatchSubmission(partnerID: fixture.partnerB.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                                                                  payload: BatchSamples.csv(fromB), idempotencyKey: nil, dryRun: false))
+            #expect(summary.counts.duplicate == 2)
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 4)
+            #expect(try await count(client, """
+                SELECT count(*) FROM cases b JOIN cases a ON a.id = b.possible_duplicate_of
+                WHERE b.external_ref LIKE 'JZ-%' AND a.external_ref = replace(b.external_ref, 'JZ-', 'LN-')
+                """) == 2)
+        }
+    }
+
+    @Test("only partners upload; another partner's batch is 404; a bad batch_no is 422; an oversize body is 413")
+    func refusals() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            var dependencies = ServerDependencies(
+                database: client, migrator: Migrator(migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: TestDatabase.logger),
+                metrics: sharedRegistry, passwords: PasswordHasher(cost: 4))
+            dependencies.maximumUploadBytes = 2_000
+            let app = Application(router: buildRouter(dependencies), logger: TestDatabase.logger)
+            try await app.test(.router) { http in
+                let body = ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(2)))
+                let prosecutor = try await http.execute(uri: "/api/v1/batches", method: .post,
+                                                        headers: [.authorization: "Bearer \(fixture.tokens["pros.lh"]!.plaintext)"], body: body)
+                #expect(prosecutor.status == .forbidden)
+                let created = try await http.execute(uri: "/api/v1/batches", method: .post,
+                                                     headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"], body: body)
+                let id = try json(created)["batch_id"] as! Int
+                let foreign = try await http.execute(uri: "/api/v1/batches/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.keyB.plaintext)"])
+                #expect(foreign.status == .notFound)
+                let foreignErrors = try await http.execute(uri: "/api/v1/batches/\(id)/errors", method: .get, headers: [.authorization: "Bearer \(fixture.keyB.plaintext)"])
+                #expect(foreignErrors.status == .notFound)
+                let own = try await http.execute(uri: "/api/v1/batches/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.tokens["uploader.a"]!.plaintext)"])
+                #expect(own.status == .ok, "the partner's uploader sees the partner's batches")
+                let badNumber = try await http.execute(uri: "/api/v1/batches?batch_no=zero", method: .post,
+                                                       headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"], body: body)
+                #expect(badNumber.status == .unprocessableContent)
+                let big = try await http.execute(uri: "/api/v1/batches", method: .post, headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
+                                                 body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(40))))
+                #expect(big.status == .contentTooLarge)
+                let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: big.body))
+                #expect(problem.code == "upload.too_large")
+            }
+        }
+    }
+}
