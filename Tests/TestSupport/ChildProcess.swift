@@ -92,6 +92,15 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits until stderr contains `text`, or fails after `timeout`.
+    public func waitForError(containing text: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !standardError.contains(text) {
+            if ContinuousClock.now > deadline { throw TestSetupError("no \(text) on stderr within \(timeout): \(standardError)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Sends a signal.
     public func signal(_ signal: Int32) { kill(pid, signal) }
 

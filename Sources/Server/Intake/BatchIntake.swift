@@ -18,7 +18,9 @@ public struct BatchIntake: Sendable {
     /// Stores (or, for a dry run, only evaluates) an upload and returns its summary. Throws
     /// `BatchError` for idempotency refusals; an unreadable file is not thrown but stored and
     /// summarised with status `rejected`.
-    public func submit(_ submission: BatchSubmission, today: CalendarDate = .today()) async throws -> BatchSummary {
+    public func submit(
+        _ submission: BatchSubmission, today: CalendarDate = .today(), progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> BatchSummary {
         let store = BatchStore(client: client)
         if !submission.dryRun, let earlier = try await store.replay(
             partnerID: submission.partnerID, idempotencyKey: submission.idempotencyKey, payloadDigest: BatchStore.digest(submission.payload)) {
@@ -27,6 +29,7 @@ public struct BatchIntake: Sendable {
         var submission = submission
         let content: BatchContent
         do {
+            progress("读取与校验…")
             let parsed = try BatchReader.read(submission.payload, limits: limits)
             let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
             content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue,
@@ -35,6 +38,7 @@ public struct BatchIntake: Sendable {
         } catch let error as BatchReadError {
             content = .unreadable(format: Self.guessFormat(submission.payload), code: error.code, message: error.message)
         }
+        if case .rows(_, _, let rows, _) = content { progress("已校验 \(rows.count) 行，写入数据库…") }
         return try await store.apply(submission, content: content)
     }
 

@@ -29,10 +29,10 @@ struct BatchApplication {
             ) ON COMMIT DROP
             """)
         _ = try await connection.copyFrom("COPY staging FROM STDIN") { writer in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            for row in rows { try await writer.writeRow(try StagingRow.fields(of: row, encoder: encoder)) }
+            for row in rows { try await writer.writeRow(StagingRow.fields(of: row)) }
         }
+        // A temp table has no statistics: without them the joins below become nested loops.
+        try await connection.query("ANALYZE staging")
         let columns = Self.caseColumns.joined(separator: ", ")
         let fromStaging = Self.caseColumns.map { "s.\($0)" }.joined(separator: ", ")
         try await connection.query("""
@@ -65,15 +65,21 @@ struct BatchApplication {
             SELECT \(batchID), s.row_number, CASE WHEN m.changed THEN 'updated' ELSE 'unchanged' END, m.case_id, s.raw, s.issues
             FROM matched m JOIN staging s USING (row_number)
             """)
+        // Possible duplicates of existing cases, as one join (a per-row subquery would be planned
+        // against the table's old statistics and scan it once per row).
+        try await connection.query("""
+            CREATE TEMP TABLE duplicates ON COMMIT DROP AS
+            SELECT DISTINCT ON (s.row_number) s.row_number, d.id AS duplicate_of
+            FROM staging s JOIN cases d ON d.credit_code = s.credit_code AND d.respondent = s.respondent
+            WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
+              AND abs(d.handed_over_on - s.handed_over_on) <= 365 AND similarity(d.claim, s.claim) >= 0.3
+            ORDER BY s.row_number, d.id
+            """)
         try await connection.query("""
             WITH inserted AS (
                 INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), possible_duplicate_of)
-                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: fromStaging),
-                       (SELECT d.id FROM cases d
-                        WHERE s.credit_code IS NOT NULL AND d.credit_code = s.credit_code AND d.respondent = s.respondent
-                          AND abs(d.handed_over_on - s.handed_over_on) <= 365 AND similarity(d.claim, s.claim) >= 0.3
-                        ORDER BY d.id LIMIT 1)
-                FROM staging s
+                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: fromStaging), dup.duplicate_of
+                FROM staging s LEFT JOIN duplicates dup USING (row_number)
                 WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
                 ORDER BY s.row_number
                 RETURNING id, external_ref, possible_duplicate_of
@@ -116,10 +122,10 @@ struct BatchApplication {
 
 /// A normalized row as the text fields of one COPY line into `staging`.
 enum StagingRow {
-    static func fields(of row: NormalizedRow, encoder: JSONEncoder) throws -> [String?] {
-        let raw = try String(decoding: encoder.encode(["cells": row.raw.cells, "extra": row.raw.extra]), as: UTF8.self)
-        let issues = try String(decoding: encoder.encode(row.issues), as: UTF8.self)
-        let extra = try String(decoding: encoder.encode(row.raw.extra), as: UTF8.self)
+    static func fields(of row: NormalizedRow) -> [String?] {
+        let extra = JSONText.object(row.raw.extra)
+        let raw = "{\"cells\":" + JSONText.object(row.raw.cells) + ",\"extra\":" + extra + "}"
+        let issues = JSONText.issues(row.issues)
         guard let record = row.record else {
             return [String(row.raw.number), "f", row.raw.cells["external_ref"]] + Array(repeating: nil, count: 19) + [raw, issues]
         }

@@ -58,7 +58,8 @@ public enum BatchContent: Sendable {
 }
 
 /// Refusals of an upload as a whole (idempotency), with codes.
-public struct BatchError: Error, Sendable, Equatable {
+public struct BatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String { "\(message) [\(code)]" }
     public let code: String
     public let message: String
     /// 409 for `idempotency.in_progress`, 422 otherwise.

@@ -34,7 +34,9 @@ struct ImportCommand: AsyncParsableCommand {
             uploader.action = "batch.upload"
             let summary = try await BatchIntake(client: session.client).submit(BatchSubmission(
                 partnerID: partner.id, batchNumber: batchNo, uploader: uploader, payload: Array(data),
-                idempotencyKey: idempotencyKey, dryRun: dryRun))
+                idempotencyKey: idempotencyKey, dryRun: dryRun)) { step in
+                FileHandle.standardError.write(Data("\(step)\n".utf8))
+            }
             print(Self.describe(summary))
             if summary.status == "rejected" {
                 unreadable = true

@@ -1,0 +1,56 @@
+import Foundation
+import Postgres
+import Store
+import Testing
+import TestSupport
+
+/// A batch is applied atomically: killing `huqi import` at any moment leaves the whole batch or
+/// nothing, and retrying with the same Idempotency-Key stores it exactly once.
+@Suite("huqi import killed mid-way")
+struct ImportCrashTests {
+    let huqi = ChildProcess.huqiExecutable
+
+    @Test("SIGKILL at random moments of the database phase never leaves a partial batch; the retry stores it once",
+          arguments: [0.0, 0.4, 1.2])
+    func killAndRetry(afterSeconds delay: Double) async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        _ = try await IdentityFixture.make(client: client)
+        let rowCount = 10_000
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-crash-\(UUID().uuidString).csv")
+        try Data(BatchSamples.csv(BatchSamples.validRows(rowCount, prefix: "K"))).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let arguments = [huqi, "import", file.path, "--partner", "LNFIC", "--idempotency-key", "crash-test"]
+
+        let child = try ChildProcess(arguments, environment: ["HUQI_DATABASE_URL": url])
+        try await child.waitForError(containing: "写入数据库", timeout: .seconds(120))
+        try await Task.sleep(for: .seconds(delay))
+        child.signal(SIGKILL)
+        _ = try await child.wait()
+
+        func state() async throws -> (batches: Int, cases: Int, rows: Int) {
+            let row = try await client.query("""
+                SELECT (SELECT count(*) FROM batches), (SELECT count(*) FROM cases), (SELECT count(*) FROM batch_rows)
+                """)[0]
+            return try row.decode((Int, Int, Int).self)
+        }
+        let afterKill = try await state()
+        #expect(afterKill == (0, 0, 0) || afterKill == (1, rowCount, rowCount), "partial batch after kill at \(delay)s: \(afterKill)")
+
+        var retry = try await ChildProcess.run(arguments, environment: ["HUQI_DATABASE_URL": url])
+        var attempts = 1
+        while retry.status == 1 && retry.stderr.contains("正在处理中") && attempts < 40 {  // the killed session may still hold its lock briefly
+            try await Task.sleep(for: .milliseconds(250))
+            retry = try await ChildProcess.run(arguments, environment: ["HUQI_DATABASE_URL": url])
+            attempts += 1
+        }
+        #expect(retry.status == 0, "\(retry.stderr)")
+        let afterRetry = try await state()
+        #expect(afterRetry == (1, rowCount, rowCount))
+        let again = try await ChildProcess.run(arguments, environment: ["HUQI_DATABASE_URL": url])
+        #expect(again.stdout.contains("已导入过"))
+        #expect(try await state() == (1, rowCount, rowCount))
+        await client.shutdown()
+    }
+}
