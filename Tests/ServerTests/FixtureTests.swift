@@ -1,0 +1,74 @@
+import Domain
+import Foundation
+import Postgres
+import Server
+import Store
+import Testing
+import TestSupport
+
+@Suite("fixture batches")
+struct FixtureTests {
+    static let folder = TestDatabase.repositoryRoot.appendingPathComponent("fixtures")
+
+    func submit(_ path: String, partnerID: Int, client: PostgresClient) async throws -> BatchSummary {
+        let bytes = try Data(contentsOf: Self.folder.appendingPathComponent(path))
+        return try await BatchIntake(client: client).submit(BatchSubmission(
+            partnerID: partnerID, batchNumber: nil, uploader: IdentityFixture.setupActor, payload: Array(bytes), idempotencyKey: nil, dryRun: false))
+    }
+
+    @Test("the four batches of the reference year give exactly 92 cases over all 14 cities, nothing rejected")
+    func ninetyTwoCases() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let expected = [("batches/batch1-utf8-bom.csv", "UTF-8-BOM", 23), ("batches/batch2-gb18030.csv", "GB18030", 25),
+                            ("batches/batch3.json", "UTF-8", 22), ("batches/batch4-utf8.csv", "UTF-8", 22)]
+            for (path, encoding, count) in expected {
+                let summary = try await submit(path, partnerID: fixture.partnerA.id, client: client)
+                #expect(summary.encoding == encoding, "\(path)")
+                #expect(summary.counts.accepted == count, "\(path)")
+                #expect(summary.counts.rejected == 0, "\(path)")
+            }
+            let row = try await client.query("SELECT count(*), count(DISTINCT substr(unit_code, 1, 4)) FROM cases")[0]
+            #expect(try row.decode(Int.self, at: 0) == 92)
+            #expect(try row.decode(Int.self, at: 1) == 14)
+            let labels = try String(contentsOf: Self.folder.appendingPathComponent("batches/labels.csv"), encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+            #expect(labels.count == 92)
+            #expect(labels.filter { $0[2] == "true" }.count == 41, "41 petition-related matters")
+            let refs = try await client.query("SELECT external_ref FROM cases").map { try $0.decode(String.self, at: 0) }
+            #expect(Set(refs) == Set(labels.map { $0[1] }))
+        }
+    }
+
+    @Test("every file in fixtures/bad gets its expected outcome and codes, and none crashes")
+    func badFiles() async throws {
+        // file → (status, file error code or the set of row codes)
+        let expected: [String: (String, Set<String>)] = [
+            "broken-quoting.csv": ("rejected", ["csv.unterminated_quote"]),
+            "empty.csv": ("rejected", ["file.empty"]),
+            "header-only.csv": ("rejected", ["batch.no_rows"]),
+            "invalid-utf8.csv": ("rejected", ["encoding.invalid"]),
+            "one-column.csv": ("rejected", ["header.missing_columns"]),
+            "unknown-and-ambiguous-regions.csv": ("applied", ["region.unknown", "region.ambiguous"]),
+            "wrong-checksums.csv": ("applied", ["credit_code.checksum", "id_number.checksum", "phone.invalid"]),
+            "wrong-column-count.csv": ("applied", ["row.column_count", "required.missing"]),
+        ]
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.appendingPathComponent("bad").path)
+        #expect(Set(files) == Set(expected.keys), "every bad fixture has an expectation")
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            for (file, (status, codes)) in expected {
+                let summary = try await submit("bad/\(file)", partnerID: fixture.partnerA.id, client: client)
+                #expect(summary.status == status, "\(file)")
+                if status == "rejected" {
+                    #expect(summary.errorCode.map { Set([$0]) } == codes, "\(file)")
+                } else {
+                    let found = try await BatchQueries.problems(batchID: summary.batchID!, for: Principal(kind: .user(id: 0, login: "t"), label: "t", roles: [.admin]), using: client)!
+                    #expect(Set(found.map(\.code)) == codes, "\(file)")
+                }
+            }
+            let stored = try await client.query("SELECT count(*) FROM batches b JOIN payloads p ON p.sha256 = b.payload_sha256")
+            #expect(try stored[0].decode(Int.self, at: 0) == expected.count, "every upload kept with its bytes")
+        }
+    }
+}
