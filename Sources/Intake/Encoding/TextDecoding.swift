@@ -26,40 +26,31 @@ public enum TextDecoding {
 
     /// GB18030 → UTF-8 with iconv; any invalid sequence fails the whole file.
     static func convertGB18030(_ bytes: [UInt8]) throws -> String {
-        let converter = iconv_open("UTF-8", "GB18030")
-        guard converter != iconv_t(bitPattern: -1) else { throw BatchReadError.invalidEncoding }
-        defer { iconv_close(converter) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: bytes.count * 2 + 16)  // every GB18030 char is ≤ 4 bytes → ≤ 4 UTF-8 bytes
-        let produced: Int = input.withUnsafeMutableBufferPointer { inputBuffer in
-            output.withUnsafeMutableBufferPointer { outputBuffer in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inputBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var outLeft = outputBuffer.count
-                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                guard result != -1, inLeft == 0 else { return -1 }
-                return outputBuffer.count - outLeft
-            }
-        }
-        guard produced >= 0, let text = String(validating: output[0..<produced], as: UTF8.self) else { throw BatchReadError.invalidEncoding }
+        guard let output = convert(bytes, from: "GB18030", to: "UTF-8"),
+              let text = String(validating: output, as: UTF8.self) else { throw BatchReadError.invalidEncoding }
         return text
     }
 
     /// Encodes UTF-8 text as GB18030 (for fixtures and tests of the reader).
     public static func encodeGB18030(_ text: String) -> [UInt8]? {
-        let converter = iconv_open("GB18030", "UTF-8")
+        convert(Array(text.utf8), from: "UTF-8", to: "GB18030")
+    }
+
+    /// Converts a whole buffer with glibc's iconv; nil on any invalid or incomplete sequence.
+    /// Between GB18030 and UTF-8 a character never grows beyond 4 bytes, so 2× + 16 is enough.
+    private static func convert(_ bytes: [UInt8], from source: String, to target: String) -> [UInt8]? {
+        let converter = iconv_open(target, source)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
         let produced: Int = input.withUnsafeMutableBufferPointer { inputBuffer in
             output.withUnsafeMutableBufferPointer { outputBuffer in
                 var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
                 var inLeft = inputBuffer.count
                 var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
                 var outLeft = outputBuffer.count
-                guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1 else { return -1 }
+                guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else { return -1 }
                 return outputBuffer.count - outLeft
             }
         }

@@ -12,29 +12,17 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        let logger = LoggingSetup.bootstrap()
-        try await reportingErrors {
-            let target = try await DatabaseTarget.resolve(logger: logger)
-            var startedHere = false
-            if case .embedded(let cluster) = target { startedHere = try await cluster.start() }
-            let client = target.makeClient(logger: logger, maximumConnections: 1)
-            do {
-                let migrator = try DatabaseTarget.migrator(logger: logger)
-                if status {
-                    let report = try await migrator.status(using: client)
-                    print("已应用 \(report.alreadyApplied.count) 个迁移，待执行 \(report.pending.count) 个\(report.pending.isEmpty ? "" : "：" + report.pending.joined(separator: "、"))")
-                } else {
-                    let report = try await migrator.migrate(using: client)
-                    print(report.applied.isEmpty
-                          ? "数据库已是最新（\(report.alreadyApplied.count) 个迁移）"
-                          : "已应用 \(report.applied.count) 个迁移：\(report.applied.joined(separator: "、"))")
-                }
-                await client.shutdown()
-                if startedHere, case .embedded(let cluster) = target { try await cluster.stop() }
-            } catch {
-                await client.shutdown()
-                if startedHere, case .embedded(let cluster) = target { try? await cluster.stop() }
-                throw error
+        try await OperatorSession.run(migrating: false) { session in
+            let migrator = try DatabaseTarget.migrator(logger: session.logger)
+            if status {
+                let report = try await migrator.status(using: session.client)
+                let pending = report.pending.isEmpty ? "" : "：" + report.pending.joined(separator: "、")
+                print("已应用 \(report.alreadyApplied.count) 个迁移，待执行 \(report.pending.count) 个\(pending)")
+            } else {
+                let report = try await migrator.migrate(using: session.client)
+                print(report.applied.isEmpty
+                      ? "数据库已是最新（\(report.alreadyApplied.count) 个迁移）"
+                      : "已应用 \(report.applied.count) 个迁移：\(report.applied.joined(separator: "、"))")
             }
         }
     }

@@ -18,7 +18,8 @@ struct OperatorSession {
         return AuditEvent(actor: "cli:\(user)", actorLabel: user, action: "cli.run")
     }
 
-    static func run(_ body: (OperatorSession) async throws -> Void) async throws {
+    /// Runs `body` with a session; `migrating: false` leaves the schema as it is (`migrate --status`).
+    static func run(migrating: Bool = true, _ body: (OperatorSession) async throws -> Void) async throws {
         let logger = LoggingSetup.bootstrap()
         try await reportingErrors {
             let target = try await DatabaseTarget.resolve(logger: logger)
@@ -26,7 +27,7 @@ struct OperatorSession {
             if case .embedded(let cluster) = target { startedHere = try await cluster.start() }
             let client = target.makeClient(logger: logger, maximumConnections: 2)
             do {
-                try await DatabaseTarget.migrator(logger: logger).migrate(using: client)
+                if migrating { try await DatabaseTarget.migrator(logger: logger).migrate(using: client) }
                 try await body(OperatorSession(client: client, logger: logger))
                 await client.shutdown()
                 if startedHere, case .embedded(let cluster) = target { try await cluster.stop() }
