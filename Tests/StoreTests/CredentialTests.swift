@@ -99,4 +99,14 @@ struct CredentialTests {
             try await throttle.check(login: "someone.else", address: "10.0.0.9")  // other accounts unaffected
         }
     }
+
+    @Test("twenty failures from one address throttle every login from it, not other addresses")
+    func throttleByAddress() async throws {
+        try await TestDatabase.withClient { client in
+            let throttle = LoginThrottle(client: client)
+            for n in 0..<20 { try await throttle.recordFailure(login: "guess\(n)", address: "203.0.113.7") }
+            await #expect(throws: IdentityError.self) { try await throttle.check(login: "pros.lh", address: "203.0.113.7") }
+            try await throttle.check(login: "pros.lh", address: "203.0.113.8")
+        }
+    }
 }

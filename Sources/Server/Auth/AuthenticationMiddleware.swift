@@ -8,7 +8,7 @@ import Store
 /// A request without credentials passes on anonymously (routes that need a principal ask for
 /// one); wrong, revoked or expired credentials are refused here with 401 and a coded problem.
 /// In a cookie session, every state-changing request must carry the session's CSRF token in
-/// `X-CSRF-Token` (pages put it in a form field `_csrf`, checked by the page layer).
+/// `X-CSRF-Token`. (The web pages, when they come, must also accept it as a form field.)
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HuqiRequestContext
     static let cookieName = "huqi_session"
@@ -31,8 +31,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 let (principal, csrf) = try await sessions.resolve(token: token)
                 context.principal = principal
                 context.credential = .session(token: token, csrfToken: csrf)
-                if ![.get, .head, .options].contains(request.method), request.headers[Self.csrfHeader] != csrf,
-                   !request.uri.path.hasPrefix("/web/") {
+                if ![.get, .head, .options].contains(request.method), request.headers[Self.csrfHeader] != csrf {
                     throw AuthError.csrfMismatch
                 }
             }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Finds petition terms in free text and classifies each mention by its own clause.
+struct TextSignals {
+    let rules: TriageRuleSet
+
+    struct Mention: Equatable {
+        enum Kind: Equatable {
+            case affirmed, negated, hypothetical, place
+            var chineseName: String {
+                switch self {
+                case .affirmed: "属已信访"
+                case .negated: "为否定表述（未信访）"
+                case .hypothetical: "为假设或打算（尚未信访）"
+                case .place: "指地点而非信访行为"
+                }
+            }
+        }
+        let clause: String
+        let kind: Kind
+    }
+
+    /// Every clause that mentions a petition term, with its kind, in text order.
+    func mentions(in text: String) -> [Mention] {
+        let clauses = text.split(whereSeparator: { rules.clauseBreaks.contains($0) }).map(String.init)
+        var found: [Mention] = []
+        for clause in clauses {
+            guard let term = rules.petitionTerms.compactMap({ term in clause.range(of: term).map { (term, $0) } })
+                .min(by: { $0.1.lowerBound < $1.1.lowerBound }) else { continue }
+            let before = String(clause[..<term.1.lowerBound])
+            let after = String(clause[term.1.upperBound...])
+            let kind: Mention.Kind
+            if rules.placeAfter.contains(where: { after.hasPrefix($0) || after.hasPrefix("局" + $0) || after.hasPrefix("部门" + $0) })
+                || rules.placeBefore.contains(where: { before.contains($0) }) {
+                kind = .place
+            } else if rules.negations.contains(where: { before.contains($0) }) {
+                kind = .negated
+            } else if rules.hypotheticals.contains(where: { before.contains($0) }),
+                      !rules.affirmations.contains(where: { before.contains($0) }) {
+                kind = .hypothetical
+            } else {
+                kind = .affirmed
+            }
+            found.append(Mention(clause: clause.trimmingCharacters(in: .whitespaces), kind: kind))
+        }
+        return found
+    }
+}
