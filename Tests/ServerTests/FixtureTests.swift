@@ -37,6 +37,19 @@ struct FixtureTests {
             #expect(labels.filter { $0[2] == "true" }.count == 41, "41 petition-related matters")
             let refs = try await client.query("SELECT external_ref FROM cases").map { try $0.decode(String.self, at: 0) }
             #expect(Set(refs) == Set(labels.map { $0[1] }))
+
+            // Triage ran inside the intake transaction, with the database's rule set, on every case.
+            let triaged = try await client.query("""
+                SELECT external_ref, petition_related, triage_reasons, triage_rule_version FROM cases
+                """).map { try $0.decode((String, Bool, [String], Int).self) }
+            let expectedLabels = Dictionary(uniqueKeysWithValues: labels.map { ($0[1], $0[2] == "true") })
+            #expect(triaged.filter(\.1).count == 41)
+            #expect(triaged.allSatisfy { expectedLabels[$0.0] == $0.1 })
+            #expect(triaged.allSatisfy { !$0.2.isEmpty && $0.3 == 1 }, "every case says why and under which rules")
+            let audited = try await client.query("""
+                SELECT count(*) FROM audit_events WHERE action = 'case.create' AND summary ? 'petition_related'
+                """)[0].decode(Int.self, at: 0)
+            #expect(audited == 92)
         }
     }
 
@@ -69,6 +82,17 @@ struct FixtureTests {
             }
             let stored = try await client.query("SELECT count(*) FROM batches b JOIN payloads p ON p.sha256 = b.payload_sha256")
             #expect(try stored[0].decode(Int.self, at: 0) == expected.count, "every upload kept with its bytes")
+        }
+    }
+}
+
+@Suite("triage rules in the database")
+struct TriageRuleStorageTests {
+    @Test("the seeded rule set version 1 is exactly the rule set the code ships")
+    func seededRulesMatchCode() async throws {
+        try await TestDatabase.withClient { client in
+            let stored = try await TriageRules.current(using: client)
+            #expect(stored == TriageRuleSet.standard)
         }
     }
 }

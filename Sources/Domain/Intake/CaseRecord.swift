@@ -47,6 +47,16 @@ public struct NormalizedRow: Sendable {
     public var raw: RawRow
     public var record: CaseRecord?
     public var issues: [FieldIssue]
+    /// Set by the intake for accepted rows: 涉信访事项 or not, and why.
+    public var triage: TriageDecision?
+
+    /// Creates a result.
+    public init(raw: RawRow, record: CaseRecord?, issues: [FieldIssue], triage: TriageDecision? = nil) {
+        self.raw = raw
+        self.record = record
+        self.issues = issues
+        self.triage = triage
+    }
 
     /// True when the row is rejected.
     public var isRejected: Bool { record == nil }

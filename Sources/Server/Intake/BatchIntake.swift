@@ -32,8 +32,13 @@ public struct BatchIntake: Sendable {
             progress("读取与校验…")
             let parsed = try BatchReader.read(submission.payload, limits: limits)
             let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
-            content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue,
-                            rows: parsed.rows.map(normalizer.normalize), fileWarnings: parsed.warnings)
+            let rules = try await TriageRules.current(using: client)
+            let rows = parsed.rows.map { raw in
+                var row = normalizer.normalize(raw)
+                row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
+                return row
+            }
+            content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue, rows: rows, fileWarnings: parsed.warnings)
             submission.batchNumber = submission.batchNumber ?? parsed.batchNumber
         } catch let error as BatchReadError {
             content = .unreadable(format: Self.guessFormat(submission.payload), code: error.code, message: error.message)

@@ -10,6 +10,9 @@ struct BatchApplication {
     let partnerID: Int
     let connection: PostgresConnection
 
+    /// The triage columns, written with the data but not part of "did the case change".
+    static let triageColumns = ["petition_related", "triage_reasons", "triage_rule_version"]
+
     /// The case columns a batch writes, in staging order.
     static let caseColumns = [
         "seq", "enterprise_name", "credit_code", "region_code", "enterprise_kind", "reporter_name", "reporter_id_number",
@@ -25,6 +28,7 @@ struct BatchApplication {
                 reporter_name text, reporter_id_number text, phone text, respondent text, matter_type text,
                 claim text, petitioned_before boolean, first_petition_date date, petition_count int,
                 amount_wan numeric, litigation_stage text, handed_over_on date, remarks text, extra jsonb,
+                petition_related boolean, triage_reasons text[], triage_rule_version int,
                 raw jsonb NOT NULL, issues jsonb NOT NULL
             ) ON COMMIT DROP
             """)
@@ -33,8 +37,9 @@ struct BatchApplication {
         }
         // A temp table has no statistics: without them the joins below become nested loops.
         try await connection.query("ANALYZE staging")
-        let columns = Self.caseColumns.joined(separator: ", ")
+        let columns = (Self.caseColumns + Self.triageColumns).joined(separator: ", ")
         let fromStaging = Self.caseColumns.map { "s.\($0)" }.joined(separator: ", ")
+        let allFromStaging = (Self.caseColumns + Self.triageColumns).map { "s.\($0)" }.joined(separator: ", ")
         try await connection.query("""
             UPDATE staging s SET ok = false, issues = s.issues || jsonb_build_array(jsonb_build_object(
                 'field', 'external_ref', 'code', 'row.duplicate_ref', 'severity', 'error',
@@ -56,7 +61,7 @@ struct BatchApplication {
             """)
         try await connection.query("""
             UPDATE cases c SET (\(unescaped: columns), unit_code, batch_id, version, updated_at) =
-                (\(unescaped: fromStaging), s.region_code, \(batchID), c.version + 1, now())
+                (\(unescaped: allFromStaging), s.region_code, \(batchID), c.version + 1, now())
             FROM matched m JOIN staging s USING (row_number)
             WHERE c.id = m.case_id AND m.changed
             """)
@@ -78,7 +83,7 @@ struct BatchApplication {
         try await connection.query("""
             WITH inserted AS (
                 INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), possible_duplicate_of)
-                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: fromStaging), dup.duplicate_of
+                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: allFromStaging), dup.duplicate_of
                 FROM staging s LEFT JOIN duplicates dup USING (row_number)
                 WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
                 ORDER BY s.row_number
@@ -112,10 +117,12 @@ struct BatchApplication {
     static func auditCases(batchID: Int64, actor: AuditEvent, on connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO audit_events (actor, actor_label, action, entity, entity_id, summary)
-            SELECT \(actor.actor)::text, \(actor.actorLabel)::text, CASE outcome WHEN 'updated' THEN 'case.update' ELSE 'case.create' END,
-                   'case', case_id::text, jsonb_build_object('batch', \(batchID)::bigint, 'row', row_number, 'outcome', outcome)
-            FROM batch_rows WHERE batch_id = \(batchID) AND outcome IN ('accepted', 'updated', 'duplicate')
-            ORDER BY row_number
+            SELECT \(actor.actor)::text, \(actor.actorLabel)::text, CASE r.outcome WHEN 'updated' THEN 'case.update' ELSE 'case.create' END,
+                   'case', r.case_id::text, jsonb_build_object('batch', \(batchID)::bigint, 'row', r.row_number, 'outcome', r.outcome,
+                                                               'petition_related', c.petition_related, 'triage_rule_version', c.triage_rule_version)
+            FROM batch_rows r JOIN cases c ON c.id = r.case_id
+            WHERE r.batch_id = \(batchID) AND r.outcome IN ('accepted', 'updated', 'duplicate')
+            ORDER BY r.row_number
             """)
     }
 }
@@ -127,7 +134,7 @@ enum StagingRow {
         let raw = "{\"cells\":" + JSONText.object(row.raw.cells) + ",\"extra\":" + extra + "}"
         let issues = JSONText.issues(row.issues)
         guard let record = row.record else {
-            return [String(row.raw.number), "f", row.raw.cells["external_ref"]] + Array(repeating: nil, count: 19) + [raw, issues]
+            return [String(row.raw.number), "f", row.raw.cells["external_ref"]] + Array(repeating: nil, count: 22) + [raw, issues]
         }
         return [
             String(row.raw.number), "t", record.externalRef,
@@ -136,6 +143,8 @@ enum StagingRow {
             record.matterType?.rawValue, record.claim, record.petitionedBefore.map { $0 ? "t" : "f" },
             record.firstPetitionDate?.description, record.petitionCount.map(String.init), record.amountWan.map { "\($0)" },
             record.litigationStage?.rawValue, record.handedOverOn.description, record.remarks, extra,
+            row.triage.map { $0.petitionRelated ? "t" : "f" }, row.triage.flatMap { $0.reasons.postgresText },
+            row.triage.map { String($0.ruleSetVersion) },
             raw, issues,
         ]
     }
