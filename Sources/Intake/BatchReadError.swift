@@ -1,6 +1,8 @@
+import Domain
+
 /// A file that cannot be read as a batch at all (as opposed to rows with errors): stable code,
 /// Chinese message. The upload is still stored, with this error, so nothing is lost.
-public struct BatchReadError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct BatchReadError: BatchFileError, Sendable, Equatable, CustomStringConvertible {
     /// Stable identifier, e.g. `encoding.invalid`.
     public let code: String
     /// What is wrong and how to fix it.

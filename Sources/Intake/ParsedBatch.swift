@@ -1,15 +1,15 @@
 import Domain
 
-/// A batch file read into raw rows, before normalization.
-public struct ParsedBatch: Sendable {
+/// A batch file opened for reading: its shape, and its rows as a stream.
+public struct ParsedBatch {
     /// `csv`, `json` (later `xlsx`).
     public var format: String
     /// The text encoding found (CSV), or UTF-8 (JSON).
     public var encoding: TextDecoding.Encoding
     /// `batch_no` from a JSON body, when given.
     public var batchNumber: Int?
-    /// The rows in file order.
-    public var rows: [RawRow]
+    /// The rows in file order, read on demand.
+    public var rows: RawRowSource
     /// File-level warnings (unknown columns).
     public var warnings: [FieldIssue]
 }
@@ -36,14 +36,11 @@ public enum BatchReader {
     }
 
     static func readCSV(_ text: String, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
-        let records = try CSVParser.parse(text)
-        guard let header = records.first else { throw BatchReadError.empty }
+        var records = CSVParser.RecordIterator(text)
+        guard let header = try records.next() else { throw BatchReadError.empty }
         let mapping = try HeaderMapping(header.fields)
-        guard records.count > 1 else { throw BatchReadError.noRows }
-        guard records.count - 1 <= limits.maximumRows else { throw BatchReadError.tooManyRows(limits.maximumRows) }
-        let rows = records.dropFirst().enumerated().map { index, record in
-            mapping.row(number: index + 2, fields: record.fields)
-        }
+        guard let first = try records.next() else { throw BatchReadError.noRows }
+        let rows = RawRowSource(csv: records, first: first, mapping: mapping, limit: limits.maximumRows)
         return ParsedBatch(format: "csv", encoding: encoding, batchNumber: nil, rows: rows, warnings: mapping.warnings)
     }
 }
@@ -87,5 +84,55 @@ struct HeaderMapping {
             issue = .error("row", "row.column_count", "这一行有 \(cells.count) 列，表头有 \(headers.count) 列，可能有未加引号的逗号或漏填的列。")
         }
         return RawRow(number: number, cells: byField, extra: extra, cellCountIssue: issue)
+    }
+}
+
+/// The rows of a batch, produced one at a time from the CSV records (or from a JSON array).
+public final class RawRowSource {
+    private var csv: CSVParser.RecordIterator?
+    private var buffered: RawRow?
+    private let mapping: HeaderMapping?
+    private var list: IndexingIterator<[RawRow]>?
+    private let limit: Int
+    /// Rows handed out so far.
+    public private(set) var count = 0
+
+    init(csv: CSVParser.RecordIterator, first: CSVParser.Record, mapping: HeaderMapping, limit: Int) {
+        self.csv = csv
+        self.mapping = mapping
+        self.limit = limit
+        buffered = mapping.row(number: 2, fields: first.fields)
+    }
+
+    init(rows: [RawRow]) {
+        list = rows.makeIterator()
+        mapping = nil
+        limit = .max
+    }
+
+    /// The next row; throws `batch.too_many_rows` past the limit and CSV errors found late.
+    public func next() throws -> RawRow? {
+        let row: RawRow?
+        if let buffered {
+            row = buffered
+            self.buffered = nil
+        } else if var iterator = csv, let mapping {
+            let record = try iterator.next()
+            csv = iterator
+            row = record.map { mapping.row(number: count + 2, fields: $0.fields) }
+        } else {
+            row = list?.next()
+        }
+        guard let row else { return nil }
+        count += 1
+        guard count <= limit else { throw BatchReadError.tooManyRows(limit) }
+        return row
+    }
+
+    /// Every remaining row (tests and small files).
+    public func all() throws -> [RawRow] {
+        var rows: [RawRow] = []
+        while let row = try next() { rows.append(row) }
+        return rows
     }
 }

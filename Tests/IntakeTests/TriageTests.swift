@@ -59,7 +59,7 @@ struct TriageTests {
         var decided: [String: Bool] = [:]
         for file in ["batch1-utf8-bom.csv", "batch2-gb18030.csv", "batch3.json", "batch4-utf8.csv"] {
             let batch = try BatchReader.read(Array(try Data(contentsOf: root.appendingPathComponent("batches/\(file)"))))
-            for row in batch.rows {
+            for row in try batch.rows.all() {
                 let record = try #require(normalizer.normalize(row).record)
                 decided[record.externalRef] = Triage.decide(TriageInput(record)).petitionRelated
             }

@@ -188,6 +188,22 @@ struct BatchUploadTests {
         }
     }
 
+    @Test("an unclosed quote found only after good rows were streamed rolls everything back and keeps the file as rejected")
+    func lateFileError() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let rows = BatchSamples.validRows(5) + [#"6,LN-9,"未闭合的引号,91210700MADR9L8F50,凌海市"#]
+            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            #expect(summary.status == "rejected")
+            #expect(summary.errorCode == "csv.unterminated_quote")
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM batch_rows") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM batches WHERE status = 'rejected'") == 1)
+        }
+    }
+
     @Test("possible duplicates across partners are kept and linked, never dropped")
     func duplicates() async throws {
         try await TestDatabase.withClient { client in

@@ -61,3 +61,10 @@ public struct NormalizedRow: Sendable {
     /// True when the row is rejected.
     public var isRejected: Bool { record == nil }
 }
+
+/// Normalized rows handed over one at a time, so a batch is never held in memory whole.
+/// `next()` may throw a file-level error found late (an unclosed quote at the end).
+public protocol NormalizedRowSource: AnyObject {
+    /// The next row, or nil at the end.
+    func next() throws -> NormalizedRow?
+}

@@ -25,3 +25,12 @@ public struct FieldIssue: Sendable, Hashable, Codable, Error {
         FieldIssue(field: field, code: code, message: message, severity: .warning)
     }
 }
+
+/// A file-level problem found while rows were already being read (so the batch as a whole is
+/// unreadable). The intake readers' own error type conforms to it.
+public protocol BatchFileError: Error {
+    /// Stable identifier, e.g. `csv.unterminated_quote`.
+    var code: String { get }
+    /// Chinese, for the partner.
+    var message: String { get }
+}

@@ -10,60 +10,81 @@ public enum CSVParser {
 
     /// Every record; blank lines are skipped.
     public static func parse(_ text: String) throws -> [Record] {
+        var iterator = RecordIterator(text)
         var records: [Record] = []
-        var fields: [String] = []
-        var field = String.UnicodeScalarView()
-        var inQuotes = false
-        var quoteOpenedOnLine = 0
-        var line = 1
-        var recordLine = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = iterator.next()
+        while let record = try iterator.next() { records.append(record) }
+        return records
+    }
 
-        func endRecord() {
-            fields.append(String(field))
-            field = String.UnicodeScalarView()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
-            fields = []
+    /// Reads records one at a time, so a large file is never held as records all at once.
+    public struct RecordIterator {
+        private var scalars: String.UnicodeScalarView.Iterator
+        private var pending: Unicode.Scalar?
+        private var line = 1
+
+        /// Starts at the beginning of `text`.
+        public init(_ text: String) {
+            scalars = text.unicodeScalars.makeIterator()
+            pending = scalars.next()
         }
 
-        while let scalar = pending {
-            pending = iterator.next()
-            if inQuotes {
-                if scalar == "\"" {
-                    if pending == "\"" {
-                        field.append("\"")
-                        pending = iterator.next()
+        /// The next non-blank record, nil at the end, or `csv.unterminated_quote`.
+        public mutating func next() throws -> Record? {
+            while pending != nil {
+                if let record = try readRecord(), !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
+            }
+            return nil
+        }
+
+        private mutating func advance() -> Unicode.Scalar? {
+            let current = pending
+            pending = scalars.next()
+            return current
+        }
+
+        private mutating func readRecord() throws -> Record? {
+            let recordLine = line
+            var fields: [String] = []
+            var field = String.UnicodeScalarView()
+            var inQuotes = false
+            var quoteOpenedOnLine = 0
+            while let scalar = advance() {
+                if inQuotes {
+                    if scalar == "\"" {
+                        if pending == "\"" {
+                            field.append("\"")
+                            _ = advance()
+                        } else {
+                            inQuotes = false
+                        }
                     } else {
-                        inQuotes = false
+                        if scalar == "\n" { line += 1 }
+                        field.append(scalar)
                     }
-                } else {
-                    if scalar == "\n" { line += 1 }
+                    continue
+                }
+                switch scalar {
+                case "\"" where field.isEmpty:
+                    inQuotes = true
+                    quoteOpenedOnLine = line
+                case ",":
+                    fields.append(String(field))
+                    field = String.UnicodeScalarView()
+                case "\r" where pending == "\n":
+                    continue
+                case "\n", "\r":
+                    line += 1
+                    fields.append(String(field))
+                    return Record(line: recordLine, fields: fields)
+                default:
                     field.append(scalar)
                 }
-                continue
             }
-            switch scalar {
-            case "\"" where field.isEmpty:
-                inQuotes = true
-                quoteOpenedOnLine = line
-            case ",":
-                fields.append(String(field))
-                field = String.UnicodeScalarView()
-            case "\r" where pending == "\n":
-                continue
-            case "\n", "\r":
-                endRecord()
-                line += 1
-                recordLine = line
-            default:
-                field.append(scalar)
+            if inQuotes {
+                throw BatchReadError("csv.unterminated_quote", "第 \(quoteOpenedOnLine) 行有一个引号没有闭合，之后的内容无法分列。请检查该行的双引号。")
             }
+            fields.append(String(field))
+            return Record(line: recordLine, fields: fields)
         }
-        if inQuotes {
-            throw BatchReadError("csv.unterminated_quote", "第 \(quoteOpenedOnLine) 行有一个引号没有闭合，之后的内容无法分列。请检查该行的双引号。")
-        }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
-        return records
     }
 }

@@ -42,7 +42,7 @@ enum JSONBatchReader {
         }
         let warnings: [FieldIssue] = unknown.isEmpty ? [] : [.warning("row", "header.unknown_columns",
                                                                       "以下字段不在移交表中，已原样保存但未使用：\(unknown.sorted().joined(separator: "、"))。")]
-        return ParsedBatch(format: "json", encoding: .utf8, batchNumber: batchNumber, rows: rows, warnings: warnings)
+        return ParsedBatch(format: "json", encoding: .utf8, batchNumber: batchNumber, rows: RawRowSource(rows: rows), warnings: warnings)
     }
 
     private static func scalarText(_ value: Any) -> String? {

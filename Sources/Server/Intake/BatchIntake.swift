@@ -33,17 +33,13 @@ public struct BatchIntake: Sendable {
             let parsed = try BatchReader.read(submission.payload, limits: limits)
             let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
             let rules = try await TriageRules.current(using: client)
-            let rows = parsed.rows.map { raw in
-                var row = normalizer.normalize(raw)
-                row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
-                return row
-            }
+            let rows = TriagedRows(raw: parsed.rows, normalizer: normalizer, rules: rules)
             content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue, rows: rows, fileWarnings: parsed.warnings)
             submission.batchNumber = submission.batchNumber ?? parsed.batchNumber
         } catch let error as BatchReadError {
             content = .unreadable(format: Self.guessFormat(submission.payload), code: error.code, message: error.message)
         }
-        if case .rows(_, _, let rows, _) = content { progress("已校验 \(rows.count) 行，写入数据库…") }
+        if case .rows = content { progress("校验并写入数据库…") }
         return try await store.apply(submission, content: content)
     }
 
@@ -51,5 +47,25 @@ public struct BatchIntake: Sendable {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
         if bytes.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).first == UInt8(ascii: "{") { return "json" }
         return bytes.isEmpty ? "unknown" : "csv"
+    }
+}
+
+/// Normalizes and triages each raw row as the COPY asks for it.
+final class TriagedRows: NormalizedRowSource {
+    let raw: RawRowSource
+    let normalizer: RowNormalizer
+    let rules: TriageRuleSet
+
+    init(raw: RawRowSource, normalizer: RowNormalizer, rules: TriageRuleSet) {
+        self.raw = raw
+        self.normalizer = normalizer
+        self.rules = rules
+    }
+
+    func next() throws -> NormalizedRow? {
+        guard let source = try raw.next() else { return nil }
+        var row = normalizer.normalize(source)
+        row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
+        return row
     }
 }

@@ -20,7 +20,7 @@ struct BatchApplication {
         "amount_wan", "litigation_stage", "handed_over_on", "remarks", "extra",
     ]
 
-    func run(_ rows: [NormalizedRow]) async throws {
+    func run(_ rows: any NormalizedRowSource) async throws {
         try await connection.query("""
             CREATE TEMP TABLE staging (
                 row_number int PRIMARY KEY, ok boolean NOT NULL, external_ref text,
@@ -33,7 +33,7 @@ struct BatchApplication {
             ) ON COMMIT DROP
             """)
         _ = try await connection.copyFrom("COPY staging FROM STDIN") { writer in
-            for row in rows { try await writer.writeRow(StagingRow.fields(of: row)) }
+            while let row = try rows.next() { try await writer.writeRow(StagingRow.fields(of: row)) }
         }
         // A temp table has no statistics: without them the joins below become nested loops.
         try await connection.query("ANALYZE staging")

@@ -57,6 +57,11 @@ public struct BatchStore: Sendable {
             summary.batchID = nil
             summary.status = "dry_run"
             return summary
+        } catch let late as BatchFileError {
+            // A file-level error found while streaming rows (an unclosed quote at the end, too
+            // many rows): everything written was rolled back; keep the file as a rejected batch.
+            guard case .rows(let format, _, _, _) = content else { throw late }
+            return try await apply(submission, content: .unreadable(format: format, code: late.code, message: late.message))
         }
     }
 

@@ -51,9 +51,9 @@ public struct BatchSubmission: Sendable {
     }
 }
 
-/// The content of an upload after reading: normalized rows, or the reason it is unreadable.
-public enum BatchContent: Sendable {
-    case rows(format: String, encoding: String, rows: [NormalizedRow], fileWarnings: [FieldIssue])
+/// The content of an upload after reading: a stream of normalized rows, or the reason it is unreadable.
+public enum BatchContent {
+    case rows(format: String, encoding: String, rows: any NormalizedRowSource, fileWarnings: [FieldIssue])
     case unreadable(format: String, code: String, message: String)
 }
 
