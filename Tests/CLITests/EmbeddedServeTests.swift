@@ -23,6 +23,22 @@ struct EmbeddedServeTests {
         let environment: [String: String?] = ["HUQI_DATA_DIR": directory, "HUQI_PORT": String(port), "HUQI_DATABASE_URL": nil, "DATABASE_URL": nil]
 
         let server = try ChildProcess([huqi, "serve"], environment: environment)
+        do {
+            try await checkRunningServer(server, port: port, environment: environment)
+        } catch {
+            // Never leave a server (and its cluster) behind when an expectation throws.
+            server.signal(SIGTERM)
+            _ = try? await server.wait(timeout: .seconds(30))
+            throw error
+        }
+        server.signal(SIGTERM)
+        #expect(try await server.wait(timeout: .seconds(30)) == 0)
+        let stopped = try await ChildProcess.run([huqi, "db", "status"], environment: environment)
+        #expect(stopped.status == 3)
+        #expect(stopped.stdout.contains("状态：已停止"))
+    }
+
+    private func checkRunningServer(_ server: ChildProcess, port: Int, environment: [String: String?]) async throws {
         try await server.waitForOutput(containing: "huqi 已启动：http://127.0.0.1:\(port)")
 
         let (status, body) = try await get("http://127.0.0.1:\(port)/readyz")
@@ -36,11 +52,5 @@ struct EmbeddedServeTests {
         let running = try await ChildProcess.run([huqi, "db", "status"], environment: environment)
         #expect(running.status == 0)
         #expect(running.stdout.contains("状态：运行中"))
-
-        server.signal(SIGTERM)
-        #expect(try await server.wait(timeout: .seconds(30)) == 0)
-        let stopped = try await ChildProcess.run([huqi, "db", "status"], environment: environment)
-        #expect(stopped.status == 3)
-        #expect(stopped.stdout.contains("状态：已停止"))
     }
 }
