@@ -56,6 +56,10 @@ struct IdentityCommandTests {
 
         let revoke = try await ChildProcess.run([huqi, "partner", "key", "revoke", "LNFIC"], environment: env)
         #expect(revoke.status == 0)
+        let lastAction = try await client.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1")[0].decode(String.self, at: 0)
+        #expect(lastAction == "api_key.revoke")
+        let keyState = try await client.query("SELECT count(*) FILTER (WHERE revoked_at IS NULL) FROM api_keys WHERE partner_id IS NOT NULL")
+        #expect(try keyState[0].decode(Int.self, at: 0) == 0)
 
         try await client.withConnection { connection in
             try await connection.query("SET session_replication_role = replica")

@@ -55,16 +55,8 @@ struct OperatorFailureTests {
     func portInUse() async throws {
         let database = try await TestDatabase.create()
         let port = freePort()
-        let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let blocker = try #require(boundSocket(port: port, listening: true))
         defer { close(blocker) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(blocker, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(listen(blocker, 1) == 0)
         let result = try await ChildProcess.run([huqi, "serve"], environment: [
             "HUQI_DATABASE_URL": try TestDatabase.connectionString(database: database), "HUQI_PORT": String(port),
         ])

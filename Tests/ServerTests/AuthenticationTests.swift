@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdBcrypt
 import HummingbirdTesting
 import Logging
@@ -89,6 +90,23 @@ struct AuthenticationTests {
             }
             let actions = try await client.query("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY id").map { try $0.decode(String.self, at: 0) }
             #expect(actions == ["auth.login_failed", "auth.login_failed", "auth.login", "auth.logout"])
+        }
+    }
+
+    @Test("the session cookie is Secure when served over TLS (behind a proxy) and not over plain HTTP")
+    func secureCookie() async throws {
+        try await TestDatabase.withClient { client in
+            _ = try await IdentityFixture.make(client: client, passwordHash: Bcrypt.hash(Self.password, cost: 4))
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let body = #"{"login": "pros.lh", "password": "\#(Self.password)"}"#
+                let tls = try await http.execute(uri: "/api/v1/session", method: .post,
+                                                 headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"], body: ByteBuffer(string: body))
+                #expect(tls.headers[.setCookie]?.contains("Secure") == true)
+                let plain = try await http.execute(uri: "/api/v1/session", method: .post, body: ByteBuffer(string: body))
+                #expect(plain.status == .created)
+                #expect(plain.headers[.setCookie]?.contains("Secure") == false)
+            }
         }
     }
 

@@ -112,20 +112,32 @@ public final class ChildProcess: @unchecked Sendable {
     }
 }
 
+/// A TCP socket bound to 127.0.0.1:`port` (listening when asked), or nil when the port is taken.
+/// The caller closes it.
+public func boundSocket(port: Int, listening: Bool = false) -> Int32? {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, !listening || listen(descriptor, 1) == 0 else {
+        close(descriptor)
+        return nil
+    }
+    return descriptor
+}
+
 /// A TCP port that is free right now on 127.0.0.1.
 public func freePort() -> Int {
     for _ in 0..<50 {
         let port = Int.random(in: 20_000...60_000)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        if let descriptor = boundSocket(port: port) {
+            close(descriptor)
+            return port
         }
-        if bound == 0 { return port }
     }
     return 18_080
 }

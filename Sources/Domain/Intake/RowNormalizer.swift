@@ -26,7 +26,9 @@ public struct RowNormalizer: Sendable {
             return clean.isEmpty ? nil : clean
         }
         func parse<Value>(_ field: String, _ parser: (String) throws -> Value) -> Value? {
-            guard let value = text(field) else { return nil }
+            text(field).flatMap { parse(field, value: $0, parser) }
+        }
+        func parse<Value>(_ field: String, value: String, _ parser: (String) throws -> Value) -> Value? {
             do { return try parser(value) } catch let issue as FieldIssue {
                 issues.append(issue)
             } catch {
@@ -54,8 +56,9 @@ public struct RowNormalizer: Sendable {
         let enterpriseName = required("enterprise_name")
         let claim = required("claim")
         let kind = parse("enterprise_kind") { try EnterpriseKind.parse($0, field: "enterprise_kind") }
-        let creditCode = parse("credit_code") { try CreditCode(parsing: $0) }
-        if creditCode == nil, text("credit_code") == nil, kind != .individual {
+        let creditCodeText = text("credit_code")
+        let creditCode = creditCodeText.flatMap { value in parse("credit_code", value: value) { try CreditCode(parsing: $0) } }
+        if creditCodeText == nil, kind != .individual, !issues.contains(where: { $0.field == "credit_code" }) {
             issues.append(.error("credit_code", "required.missing", "“统一社会信用代码”不能为空（企业类型为“个体”时可不填）。"))
         }
         if let warning = creditCode?.organisationCodeIssue { issues.append(warning) }

@@ -8,14 +8,6 @@ public enum CSVParser {
         public var fields: [String]
     }
 
-    /// Every record; blank lines are skipped.
-    public static func parse(_ text: String) throws -> [Record] {
-        var iterator = RecordIterator(text)
-        var records: [Record] = []
-        while let record = try iterator.next() { records.append(record) }
-        return records
-    }
-
     /// Reads records one at a time, so a large file is never held as records all at once.
     public struct RecordIterator {
         private var scalars: String.UnicodeScalarView.Iterator

@@ -1,6 +1,7 @@
 import Domain
 import Hummingbird
 import NIOCore
+import Store
 
 /// The request context of every huqi route: Hummingbird's core storage plus who is calling.
 public struct HuqiRequestContext: RequestContext {
@@ -25,7 +26,7 @@ public struct HuqiRequestContext: RequestContext {
 
     /// The principal, or a 401 `auth.required`.
     public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw Problem(AuthErrorBridge.required) }
+        guard let principal else { throw Problem(AuthError.required) }
         return principal
     }
 }

@@ -1,11 +1,6 @@
 import Hummingbird
 import Store
 
-/// Lets the Server module name `AuthError` values without a clash with Hummingbird's types.
-enum AuthErrorBridge {
-    static let required = AuthError.required
-}
-
 extension Problem {
     /// The HTTP answer for an identity error: 401, 403, 404, 409, 422 or 429.
     public init(_ error: IdentityError) {
