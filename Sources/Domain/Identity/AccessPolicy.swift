@@ -8,11 +8,12 @@
 /// | partners | all | all | none | none | own |
 /// | audit log | all | none | none | none | none |
 /// | batches | all | none | none | none | own partner |
-/// (later issues add batches, cases and summaries to this table)
+/// | cases | all | all (read) | own unit + below | own unit | own partner (read) |
+/// (the summary issue adds summaries to this table)
 public enum AccessPolicy {
     /// A kind of thing that can be fetched.
     public enum Resource: String, Sendable, CaseIterable {
-        case unit, user, partner, auditLog, batch
+        case unit, user, partner, auditLog, batch, caseRecord
     }
 
     /// Which rows of a resource a principal may see.
@@ -40,12 +41,12 @@ public enum AccessPolicy {
     private static func scope(of role: Role, principal: Principal, over resource: Resource) -> Scope {
         switch (role, resource) {
         case (.admin, _): return .all
-        case (.office, .unit), (.office, .partner): return .all
-        case (.leader, .unit), (.leader, .user):
+        case (.office, .unit), (.office, .partner), (.office, .caseRecord): return .all
+        case (.leader, .unit), (.leader, .user), (.leader, .caseRecord):
             return principal.unitPath.map { .unitSubtree(path: $0) } ?? .none
-        case (.prosecutor, .unit):
+        case (.prosecutor, .unit), (.prosecutor, .caseRecord):
             return principal.unitCode.map { .unit(code: $0) } ?? .none
-        case (.uploader, .partner), (.uploader, .batch):
+        case (.uploader, .partner), (.uploader, .batch), (.uploader, .caseRecord):
             return principal.partnerID.map { .partner(id: $0) } ?? .none
         default:
             return fallback(principal, resource)
@@ -57,10 +58,19 @@ public enum AccessPolicy {
     private static func fallback(_ principal: Principal, _ resource: Resource) -> Scope {
         switch (principal.kind, resource) {
         case (.user(let id, _), .user): .selfOnly(userID: id)
-        case (.partnerKey(let partnerID, _), .partner), (.partnerKey(let partnerID, _), .batch): .partner(id: partnerID)
+        case (.partnerKey(let partnerID, _), .partner), (.partnerKey(let partnerID, _), .batch),
+             (.partnerKey(let partnerID, _), .caseRecord): .partner(id: partnerID)
         default: .none
         }
     }
+
+    /// True when the principal may work cases (claim, move, reply): prosecutors and leaders,
+    /// within their case scope.
+    public static func canWorkCases(_ principal: Principal) -> Bool { principal.has(.prosecutor) || principal.has(.leader) }
+
+    /// True when the principal may assign, take charge (包案), flag typical cases and approve
+    /// extensions: leaders, within their case scope.
+    public static func canLeadCases(_ principal: Principal) -> Bool { principal.has(.leader) }
 
     /// True when the principal may manage partners, users and keys.
     public static func canAdminister(_ principal: Principal) -> Bool { principal.has(.admin) }

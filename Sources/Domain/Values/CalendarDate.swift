@@ -12,6 +12,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.day = day
     }
 
+    /// Parses `2026-09-28` (ISO form only).
+    public init?(iso text: some StringProtocol) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
     /// ISO form, `2026-11-26`.
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {
@@ -19,6 +27,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// Encoded as its ISO text, `"2026-11-26"`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Decodes ISO text, `"2026-11-26"`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CalendarDate(iso: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a date like 2026-11-26, got \(text)")
+        }
+        self = date
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -41,6 +41,9 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
     IdentityController(database: dependencies.database).register(on: api)
     BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)
+    CaseController(database: dependencies.database).register(on: api)
+    CaseActionController(database: dependencies.database).register(on: api)
+    QueueController(database: dependencies.database).register(on: api)
     return router
 }
 

@@ -5,7 +5,7 @@ import Hummingbird
 /// and a Chinese `title` for people.
 public struct Problem: Error, Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", code, detail, batchID = "batch_id"
+        case type, title, statusCode = "status", code, detail, field, batchID = "batch_id"
     }
 
     /// A URI naming the problem type; `about:blank` when the code says enough.
@@ -18,6 +18,8 @@ public struct Problem: Error, Sendable, Codable, Equatable {
     public var code: String
     /// More detail for this occurrence, in Chinese, when useful.
     public var detail: String?
+    /// The request field at fault, when there is one (`risk_level`).
+    public var field: String?
     /// Sent as `Retry-After` (429, 503); not part of the JSON body.
     public var retryAfterSeconds: Int?
     /// For an unreadable upload: the batch stored with the file, so nothing is lost.

@@ -40,6 +40,8 @@ struct BatchApplication {
         let columns = (Self.caseColumns + Self.triageColumns).joined(separator: ", ")
         let fromStaging = Self.caseColumns.map { "s.\($0)" }.joined(separator: ", ")
         let allFromStaging = (Self.caseColumns + Self.triageColumns).map { "s.\($0)" }.joined(separator: ", ")
+        // A prosecutor's override of the triage wins over the re-triage of a corrected row.
+        let updatedValues = allFromStaging.replacingOccurrences(of: "s.petition_related", with: "coalesce(c.triage_override, s.petition_related)")
         try await connection.query("""
             UPDATE staging s SET ok = false, issues = s.issues || jsonb_build_array(jsonb_build_object(
                 'field', 'external_ref', 'code', 'row.duplicate_ref', 'severity', 'error',
@@ -60,8 +62,8 @@ struct BatchApplication {
             FROM cases c JOIN matched m ON m.case_id = c.id WHERE m.changed
             """)
         try await connection.query("""
-            UPDATE cases c SET (\(unescaped: columns), unit_code, batch_id, version, updated_at) =
-                (\(unescaped: allFromStaging), s.region_code, \(batchID), c.version + 1, now())
+            UPDATE cases c SET (\(unescaped: columns), triage_auto, unit_code, batch_id, version, updated_at) =
+                (\(unescaped: updatedValues), s.petition_related, s.region_code, \(batchID), c.version + 1, now())
             FROM matched m JOIN staging s USING (row_number)
             WHERE c.id = m.case_id AND m.changed
             """)
@@ -82,8 +84,8 @@ struct BatchApplication {
             """)
         try await connection.query("""
             WITH inserted AS (
-                INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), possible_duplicate_of)
-                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: allFromStaging), dup.duplicate_of
+                INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), triage_auto, possible_duplicate_of)
+                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: allFromStaging), s.petition_related, dup.duplicate_of
                 FROM staging s LEFT JOIN duplicates dup USING (row_number)
                 WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
                 ORDER BY s.row_number

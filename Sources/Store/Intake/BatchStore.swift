@@ -57,7 +57,7 @@ public struct BatchStore: Sendable {
             summary.batchID = nil
             summary.status = "dry_run"
             return summary
-        } catch let late as BatchFileError {
+        } catch let late as any BatchFileError {
             // A file-level error found while streaming rows (an unclosed quote at the end, too
             // many rows): everything written was rolled back; keep the file as a rejected batch.
             guard case .rows(let format, _, _, _) = content else { throw late }
@@ -83,6 +83,7 @@ public struct BatchStore: Sendable {
             """)[0].decode(Int64.self, at: 0)
         if case .rows(_, _, let rows, _) = content {
             try await BatchApplication(batchID: batchID, partnerID: submission.partnerID, connection: connection).run(rows)
+            try await WorkflowIntake.start(batchID: batchID, actor: submission.uploader, on: connection)
         }
         var event = submission.uploader
         event.action = status == "applied" ? "batch.apply" : "batch.reject"

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             dependencies,
             configuration: configuration,
-            services: [client],
+            services: [client, WorkflowSweeper(database: client, logger: logger)],
             logger: logger,
             onServerRunning: { port in
                 let host = configuration.host == "0.0.0.0" ? "localhost" : configuration.host

@@ -1,0 +1,83 @@
+import Domain
+import Hummingbird
+import Postgres
+import Store
+
+/// `GET /api/v1/cases` (filters: `unit`, `subunits`, `stage`, `open`, `overdue`, `petition_related`,
+/// `partner`, `batch`, `assignee` (`me` or an id), `unassigned`, `typical`, `sort`, `limit`,
+/// `offset`) and `GET /api/v1/cases/{id}` (the case page with timeline, deadlines and clues).
+/// Both answer only within the caller's scope; a case outside it is a 404.
+struct CaseController: Sendable {
+    let database: PostgresClient
+
+    func register(on group: RouterGroup<HuqiRequestContext>) {
+        group.get("cases") { request, context in
+            let principal = try context.requirePrincipal()
+            let filter = try Self.filter(from: request, principal: principal)
+            return IdentityController.Page(items: try await CaseQueries.list(filter, for: principal, using: database))
+        }
+        group.get("cases/{id}") { _, context in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("id", as: Int64.self),
+                  let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else {
+                throw Problem(CaseActionError(.notFound, code: "case.not_found", message: "找不到该案件，或您无权查看。"))
+            }
+            return detail
+        }
+    }
+
+    /// Reads the list filters from the query string; each wrong value is a coded 422.
+    static func filter(from request: Request, principal: Principal) throws -> CaseFilter {
+        let query = request.uri.queryParameters
+        var filter = CaseFilter()
+        (filter.limit, filter.offset) = try Paging.read(request)
+        func flag(_ name: String) throws -> Bool? {
+            guard let text = query[Substring(name)].map(String.init) else { return nil }
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: throw invalid(name, "\(name) 只能是 true 或 false。")
+            }
+        }
+        filter.unit = query["unit"].map(String.init)
+        filter.includeSubunits = try flag("subunits") ?? false
+        if let text = query["stage"].map(String.init) {
+            guard let stage = Stage(rawValue: text) else {
+                throw invalid("stage", "stage 应为：\(Stage.allCases.map(\.rawValue).joined(separator: "、"))。")
+            }
+            filter.stage = stage
+        }
+        filter.openOnly = try flag("open") ?? false
+        filter.overdue = try flag("overdue")
+        filter.petitionRelated = try flag("petition_related")
+        filter.partner = query["partner"].map(String.init)
+        if let text = query["batch"].map(String.init) {
+            guard let batch = Int64(text), batch > 0 else { throw invalid("batch", "batch 应为批次编号（正整数）。") }
+            filter.batchID = batch
+        }
+        if let text = query["assignee"].map(String.init) {
+            if text == "me" {
+                guard let me = principal.userID else { throw invalid("assignee", "assignee=me 只适用于用户账号。") }
+                filter.assigneeID = me
+            } else {
+                guard let id = Int(text) else { throw invalid("assignee", "assignee 应为 me 或用户编号。") }
+                filter.assigneeID = id
+            }
+        }
+        filter.unassigned = try flag("unassigned") ?? false
+        filter.typical = try flag("typical")
+        if let text = query["sort"].map(String.init) {
+            guard let sort = CaseFilter.Sort(rawValue: text) else {
+                throw invalid("sort", "sort 应为：\(CaseFilter.Sort.allCases.map(\.rawValue).joined(separator: "、"))。")
+            }
+            filter.sort = sort
+        }
+        return filter
+    }
+
+    private static func invalid(_ field: String, _ title: String) -> Problem {
+        var problem = Problem(status: .unprocessableContent, code: "cases.filter_invalid", title: title)
+        problem.field = field
+        return problem
+    }
+}

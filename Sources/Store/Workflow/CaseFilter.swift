@@ -1,0 +1,67 @@
+import Domain
+import Postgres
+
+/// The filters and order of the case list (`GET /api/v1/cases`, queues, `huqi queue list`).
+public struct CaseFilter: Sendable, Equatable {
+    /// How the list is ordered.
+    public enum Sort: String, Sendable, CaseIterable {
+        /// Earliest open deadline first (the queue order).
+        case due
+        /// Newest case first.
+        case newest
+        /// By case id.
+        case id
+    }
+
+    public var unit: String?
+    /// Also include the units below `unit`.
+    public var includeSubunits = false
+    public var stage: Stage?
+    /// Only open cases (not closed).
+    public var openOnly = false
+    public var overdue: Bool?
+    public var petitionRelated: Bool?
+    /// A partner's code.
+    public var partner: String?
+    public var batchID: Int64?
+    public var assigneeID: Int?
+    /// Only cases nobody holds.
+    public var unassigned = false
+    public var typical: Bool?
+    public var sort: Sort = .due
+    public var limit = 50
+    public var offset = 0
+
+    public init() {}
+
+    /// The `WHERE` conditions (besides scope) over `cases c`, `today` for overdue.
+    func conditions(today: CalendarDate) -> PostgresQuery {
+        var parts: [PostgresQuery] = []
+        if let unit {
+            parts.append(includeSubunits
+                ? "c.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = \(unit)) || '%')"
+                : "c.unit_code = \(unit)")
+        }
+        if let stage { parts.append("c.stage = \(stage.rawValue)") }
+        if openOnly { parts.append("c.stage <> 'closed'") }
+        if let overdue {
+            let condition: PostgresQuery = "(c.stage <> 'closed' AND c.on_hold_since IS NULL AND c.next_due_on < \(today))"
+            parts.append(overdue ? condition : "NOT " + condition)
+        }
+        if let petitionRelated { parts.append("c.petition_related IS \(unescaped: petitionRelated ? "TRUE" : "FALSE")") }
+        if let partner { parts.append("p.code = \(partner)") }
+        if let batchID { parts.append("(c.batch_id = \(batchID) OR c.first_batch_id = \(batchID))") }
+        if let assigneeID { parts.append("c.assignee_id = \(assigneeID)") }
+        if unassigned { parts.append("c.assignee_id IS NULL") }
+        if let typical { parts.append(typical ? "c.typical_summary IS NOT NULL" : "c.typical_summary IS NULL") }
+        return parts.isEmpty ? "TRUE" : PostgresQuery.joined(parts, separator: " AND ")
+    }
+
+    var orderBy: String {
+        switch sort {
+        case .due: "c.next_due_on NULLS LAST, c.id"
+        case .newest: "c.id DESC"
+        case .id: "c.id"
+        }
+    }
+}
