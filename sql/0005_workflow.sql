@@ -249,7 +249,7 @@ CREATE TABLE case_events (
     kind        text NOT NULL CHECK (kind IN ('intake', 'update', 'transition', 'claim', 'release', 'lease_expired',
                                                'assign', 'override', 'hold', 'resume', 'reply', 'extension',
                                                'escalation', 'clue_created', 'clue_transferred', 'clue_result',
-                                               'lead', 'typical')),
+                                               'lead', 'typical', 'retriage')),
     from_stage  text,
     to_stage    text,
     actor_id    integer REFERENCES users (id),

@@ -19,6 +19,19 @@ public struct TriageRuleSet: Sendable, Codable, Equatable {
     /// Characters that end a clause.
     public var clauseBreaks: String
 
+    /// Creates a rule set.
+    public init(version: Int, petitionTerms: [String], negations: [String], hypotheticals: [String], affirmations: [String],
+                placeAfter: [String], placeBefore: [String], clauseBreaks: String) {
+        self.version = version
+        self.petitionTerms = petitionTerms
+        self.negations = negations
+        self.hypotheticals = hypotheticals
+        self.affirmations = affirmations
+        self.placeAfter = placeAfter
+        self.placeBefore = placeBefore
+        self.clauseBreaks = clauseBreaks
+    }
+
     /// The rules huqi ships with (version 1).
     public static let standard = TriageRuleSet(
         version: 1,

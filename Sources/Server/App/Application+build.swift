@@ -44,6 +44,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     CaseController(database: dependencies.database).register(on: api)
     CaseActionController(database: dependencies.database).register(on: api)
     QueueController(database: dependencies.database).register(on: api)
+    TriageRuleController(database: dependencies.database).register(on: api)
     return router
 }
 
