@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddedPostgres
 import Foundation
 import Postgres
+import Domain
 import Server
 import Store
 
@@ -26,6 +27,8 @@ func operatorMessage(for error: any Error) -> String {
     case let error as ConfigurationError: return error.message
     case let error as IdentityError: return error.message
     case let error as BatchError: return error.message
+    case let error as CaseActionError: return error.message
+    case let error as WorkflowProblem: return error.message
     case let error as PostgresError where error.code == .connectionFailed:
         let reason = error.message.map { "（" + $0.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") + "）" } ?? ""
         return "无法连接数据库\(reason)。请检查 HUQI_DATABASE_URL，或不设置它以使用内置数据库。"

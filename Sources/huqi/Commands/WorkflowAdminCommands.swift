@@ -1,0 +1,90 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Store
+
+/// `huqi calendar load FILE`: adds or replaces years of the holiday calendar (a data change).
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "维护节假日与调休日历",
+        subcommands: [Load.self]
+    )
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "从 CSV 载入节假日与调休上班日（文件中出现的年份整体替换）",
+            discussion: "格式与 shared/data/cn-calendar.csv 相同：date,kind,name；kind 为 holiday 或 workday。")
+        @Argument(help: "日历 CSV 文件") var file: String
+
+        func run() async throws {
+            try await OperatorSession.run { session in
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw ValidationError("无法读取文件 \(file)（应为 UTF-8 文本）。")
+                }
+                let entries = try CalendarStore.parse(text)
+                let years = try await session.client.withTransaction { connection in
+                    let years = try await CalendarStore.replaceYears(with: entries, source: URL(fileURLWithPath: file).lastPathComponent, on: connection)
+                    var event = session.actor
+                    (event.action, event.entity, event.summary) = ("calendar.load", "calendar", ["years": years.map(String.init).joined(separator: ",")])
+                    try await AuditLog.append(event, on: connection)
+                    return years
+                }
+                print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。新计算的期限将使用这些数据。")
+            }
+        }
+    }
+}
+
+/// `huqi settings [--day-mode calendar|working] [--near-due-days N] [--lease-minutes N] [--grades a,b] [--programme-start DATE]`.
+struct SettingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "查看或修改办案设置（期限计日方式、临期提醒、领取时限、评查等级、项目起始日）")
+
+    @Option(name: .long, help: "“7日”按自然日（calendar）还是工作日（working）计算") var dayMode: String?
+    @Option(name: .long, help: "到期前几个工作日起显示为临期") var nearDueDays: Int?
+    @Option(name: .long, help: "领取后多少分钟无操作即退回队列") var leaseMinutes: Int?
+    @Option(name: .long, help: "评查等级，逗号分隔，如 优质,合格,基本合格,不合格") var grades: String?
+    @Option(name: .long, help: "项目起始日，如 2026-01-01") var programmeStart: String?
+
+    func run() async throws {
+        try await OperatorSession.run { session in
+            try await session.client.withTransaction { connection in
+                var settings = try await WorkflowSettings.load(on: connection)
+                let before = settings
+                if let dayMode {
+                    guard let mode = DayMode(rawValue: dayMode) else { throw ValidationError("--day-mode 只能是 calendar 或 working。") }
+                    settings.dayMode = mode
+                }
+                if let nearDueDays {
+                    guard (0...30).contains(nearDueDays) else { throw ValidationError("--near-due-days 应在 0–30 之间。") }
+                    settings.nearDueWorkingDays = nearDueDays
+                }
+                if let leaseMinutes {
+                    guard (1...1440).contains(leaseMinutes) else { throw ValidationError("--lease-minutes 应在 1–1440 之间。") }
+                    settings.leaseMinutes = leaseMinutes
+                }
+                if let grades {
+                    let list = grades.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    guard !list.isEmpty else { throw ValidationError("--grades 至少要有一个等级。") }
+                    settings.reviewGrades = list
+                }
+                if let programmeStart {
+                    guard let date = CalendarDate(iso: programmeStart) else { throw ValidationError("--programme-start 应写成 2026-01-01。") }
+                    settings.programmeStart = date
+                }
+                if settings != before {
+                    try await settings.save(on: connection)
+                    var event = session.actor
+                    (event.action, event.entity, event.summary) = ("settings.update", "workflow_settings", ["day_mode": settings.dayMode.rawValue,
+                        "near_due_working_days": String(settings.nearDueWorkingDays), "lease_minutes": String(settings.leaseMinutes),
+                        "review_grades": settings.reviewGrades.joined(separator: ","), "programme_start": settings.programmeStart.description])
+                    try await AuditLog.append(event, on: connection)
+                }
+                print("期限计日：\(settings.dayMode.chineseName)；临期提醒：到期前 \(settings.nearDueWorkingDays) 个工作日；领取时限：\(settings.leaseMinutes) 分钟；")
+                print("评查等级：\(settings.reviewGrades.joined(separator: "、"))；项目起始日：\(settings.programmeStart)。")
+            }
+        }
+    }
+}

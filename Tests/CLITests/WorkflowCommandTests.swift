@@ -1,0 +1,66 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// The workflow commands run as the real binary: calendar load, settings, queue list/claim.
+@Suite("huqi calendar / settings / queue commands")
+struct WorkflowCommandTests {
+    let huqi = ChildProcess.huqiExecutable
+
+    @Test("a new year of holidays is a data load; settings change with an audit row; a script claims until the queue is empty (exit 3)")
+    func scriptedWorkflow() async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let env: [String: String?] = ["HUQI_DATABASE_URL": url]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let calendar = folder.appendingPathComponent("cn-calendar-2027.csv")
+        try "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n".write(to: calendar, atomically: true, encoding: .utf8)
+        let load = try await ChildProcess.run([huqi, "calendar", "load", calendar.path], environment: env)
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stdout.contains("2027"))
+        let broken = folder.appendingPathComponent("broken.csv")
+        try "date,kind,name\n2027-13-01,holiday,x\n".write(to: broken, atomically: true, encoding: .utf8)
+        let refused = try await ChildProcess.run([huqi, "calendar", "load", broken.path], environment: env)
+        #expect(refused.status == 1 && refused.stderr.contains("第 2 行"), "\(refused.stderr)")
+
+        let settings = try await ChildProcess.run([huqi, "settings", "--day-mode", "working", "--lease-minutes", "45"], environment: env)
+        #expect(settings.status == 0, "\(settings.stderr)")
+        #expect(settings.stdout.contains("工作日") && settings.stdout.contains("45 分钟"))
+
+        _ = try await ChildProcess.run([huqi, "partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], environment: env)
+        _ = try await ChildProcess.run([huqi, "user", "add", "pros.jz", "--unit", "210700", "--role", "prosecutor", "--name", "锦州检察官"], environment: env)
+        let file = folder.appendingPathComponent("batch.csv")
+        try Data(BatchSamples.csv([
+            "1,Q-1,甲有限公司,91210700MADR9L8F50,锦州,民营,王某,,,某局,申诉,多次到市信访局反映要求退还保证金,是,2026-11-20",
+            "2,Q-2,乙有限公司,91210231550644863P,锦州,民营,李某,,,某委,申诉,要求支付工程款,否,2026-11-20",
+        ])).write(to: file)
+        let imported = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: env)
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let list = try await ChildProcess.run([huqi, "queue", "list", "--as", "pros.jz"], environment: env)
+        #expect(list.stdout.contains("锦州市人民检察院(210700)\t分流\t2\t2"), "\(list.stdout)")
+        for _ in 0..<2 {
+            let claim = try await ChildProcess.run([huqi, "queue", "claim", "--as", "pros.jz", "--stage", "triage"], environment: env)
+            #expect(claim.status == 0, "\(claim.stderr)")
+            #expect(claim.stdout.contains("已领取案件"))
+        }
+        let empty = try await ChildProcess.run([huqi, "queue", "claim", "--as", "pros.jz", "--stage", "triage"], environment: env)
+        #expect(empty.status == 3)
+        #expect(empty.stderr.contains("暂无可领取"))
+
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        let mode = try await client.query("SELECT day_mode FROM case_deadlines LIMIT 1")[0].decode(String.self, at: 0)
+        #expect(mode == "working", "deadlines follow the configured day mode")
+        let years = try await client.query("SELECT count(*) FROM calendar_years WHERE year = 2027")[0].decode(Int.self, at: 0)
+        #expect(years == 1)
+        let actions = try await client.query("""
+            SELECT action FROM audit_events WHERE action IN ('calendar.load', 'settings.update', 'case.claim') ORDER BY id
+            """).map { try $0.decode(String.self, at: 0) }
+        #expect(actions == ["calendar.load", "settings.update", "case.claim", "case.claim"])
+        await client.shutdown()
+    }
+}
