@@ -105,6 +105,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The huqi side of ops/bench/claims (not part of the product).
+        .executableTarget(
+            name: "huqi-bench-claims",
+            dependencies: ["Store", "Domain", "Postgres", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/huqi-bench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Postgres", "Store", "EmbeddedPostgres", "Domain"],

@@ -18,6 +18,8 @@ struct CaseActionController: Sendable {
     struct SummaryBody: Decodable { let summary: String }
     struct AssignBody: Decodable { let assigneeID: Int
         enum CodingKeys: String, CodingKey { case assigneeID = "assignee_id" } }
+    struct DepartmentBody: Decodable { let department: String }
+    struct ResultBody: Decodable { let result: String; let note: String? }
     struct LeadBody: Decodable { let targetDate: String
         enum CodingKeys: String, CodingKey { case targetDate = "target_date" } }
 
@@ -29,6 +31,7 @@ struct CaseActionController: Sendable {
     }
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
+        registerClues(on: group)
         action(group, "transitions") { request, act in
             let body = try await RequestBody.decode(TransitionRequest.self, from: request)
             _ = try await CaseTransitions.perform(caseID: act.caseID, body, by: act.principal, address: act.address, using: database)
@@ -82,6 +85,33 @@ struct CaseActionController: Sendable {
             let body = try await RequestBody.decode(SummaryBody.self, from: request)
             try await CaseStewardship.markTypical(caseID: act.caseID, summary: body.summary, by: act.principal, address: act.address, using: database)
         }
+    }
+
+    /// `POST clues/{id}/transfer` and `POST clues/{id}/result`, answering with the clue's case page.
+    func registerClues(on group: RouterGroup<HuqiRequestContext>) {
+        group.post("clues/{id}/transfer") { request, context -> CaseDetail in
+            try await clueAction(request, context) { clueID, principal in
+                let body = try await RequestBody.decode(DepartmentBody.self, from: request)
+                return try await SupervisionClues.transfer(clueID: clueID, department: body.department, by: principal,
+                                                           address: context.clientAddress, using: database)
+            }
+        }
+        group.post("clues/{id}/result") { request, context -> CaseDetail in
+            try await clueAction(request, context) { clueID, principal in
+                let body = try await RequestBody.decode(ResultBody.self, from: request)
+                return try await SupervisionClues.recordResult(clueID: clueID, result: body.result, note: body.note, by: principal,
+                                                               address: context.clientAddress, using: database)
+            }
+        }
+    }
+
+    private func clueAction(_ request: Request, _ context: HuqiRequestContext,
+                            _ perform: (Int64, Principal) async throws -> Int64) async throws -> CaseDetail {
+        let principal = try context.requirePrincipal()
+        guard let clueID = context.parameters.get("id", as: Int64.self) else { throw Problem.notFound }
+        let caseID = try await mappingCaseErrors { try await perform(clueID, principal) }
+        guard let detail = try await CaseQueries.detail(id: caseID, for: principal, using: database) else { throw Problem.notFound }
+        return detail
     }
 
     /// Registers `POST cases/{id}/<path>`: runs `perform`, then answers with the case page.

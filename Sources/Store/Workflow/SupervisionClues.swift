@@ -36,12 +36,13 @@ public enum SupervisionClues {
         }
     }
 
-    /// Records the transfer of a clue to a department.
-    public static func transfer(clueID: Int64, department: String, by principal: Principal, address: String, using client: PostgresClient) async throws {
+    /// Records the transfer of a clue to a department; returns the clue's case.
+    @discardableResult
+    public static func transfer(clueID: Int64, department: String, by principal: Principal, address: String, using client: PostgresClient) async throws -> Int64 {
         guard let department = TransitionRequest.trimmed(department), department.count <= 100 else {
             throw CaseActionError(.invalid, code: "clue.department_missing", message: "请填写移送的部门（不超过 100 字）。", field: "department")
         }
-        try await update(clueID: clueID, by: principal, address: address, using: client) { caseID, connection in
+        return try await update(clueID: clueID, by: principal, address: address, using: client) { caseID, connection in
             let rows = try await connection.query("""
                 UPDATE supervision_clues SET department = \(department), transferred_at = now()
                 WHERE id = \(clueID) AND transferred_at IS NULL RETURNING id
@@ -53,13 +54,14 @@ public enum SupervisionClues {
         }
     }
 
-    /// Records the result of a transferred clue.
+    /// Records the result of a transferred clue; returns the clue's case.
+    @discardableResult
     public static func recordResult(clueID: Int64, result: String, note: String?, by principal: Principal, address: String,
-                                    using client: PostgresClient) async throws {
+                                    using client: PostgresClient) async throws -> Int64 {
         guard results.contains(result) else {
             throw CaseActionError(.invalid, code: "clue.result_invalid", message: "线索结果应为：立案、不立案、其他。", field: "result")
         }
-        try await update(clueID: clueID, by: principal, address: address, using: client) { caseID, connection in
+        return try await update(clueID: clueID, by: principal, address: address, using: client) { caseID, connection in
             let rows = try await connection.query("""
                 UPDATE supervision_clues SET result = \(result), result_note = \(TransitionRequest.trimmed(note)), result_at = now()
                 WHERE id = \(clueID) AND transferred_at IS NOT NULL AND result IS NULL RETURNING id
@@ -75,18 +77,18 @@ public enum SupervisionClues {
 
     /// Locks the clue's case within the caller's scope, runs `change`, audits.
     private static func update(clueID: Int64, by principal: Principal, address: String, using client: PostgresClient,
-                               _ change: @Sendable @escaping (Int64, PostgresConnection) async throws -> [String: String]) async throws {
+                               _ change: @Sendable @escaping (Int64, PostgresConnection) async throws -> [String: String]) async throws -> Int64 {
         try await client.withTransaction { connection in
             guard let caseID = try await connection.query("SELECT case_id FROM supervision_clues WHERE id = \(clueID)").first?
                 .decode(Int64.self, at: 0) else {
                 throw CaseActionError(.notFound, code: "clue.not_found", message: "找不到该线索，或您无权查看。")
             }
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            _ = try await LockedCase.lock(caseID, for: principal, on: connection)
             guard AccessPolicy.canWorkCases(principal) else { throw CaseActionError.mayNotWork }
-            _ = locked
             let summary = try await change(caseID, connection)
             try await AuditLog.append(AuditEvent(by: principal, action: "clue.update", entity: "clue", entityID: String(clueID),
                                                  address: address, summary: summary), on: connection)
+            return caseID
         }
     }
 }

@@ -151,4 +151,36 @@ struct CaseAPITests {
             }
         }
     }
+
+    @Test("a supervision clue is raised in review, transferred to a department and tracked to a result, each an event")
+    func clues() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WorkflowWorld.make(client: client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "S", petition: true))
+            let id = try await world.caseID("S-1")
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let leader = world.token("leader.jz")
+                let early = try await call(http, .post, "/api/v1/cases/\(id)/clues", token: leader, json: #"{"summary":"x"}"#)
+                #expect(early.status == 409 && early.body["code"] as? String == "clue.wrong_stage")
+                _ = try await call(http, .post, "/api/v1/cases/\(id)/transitions", token: leader, json: #"{"to":"evaluation"}"#)
+                _ = try await call(http, .post, "/api/v1/cases/\(id)/transitions", token: leader,
+                                   json: #"{"to":"review","risk_level":"低","merits":"有理","jurisdiction":"本院"}"#)
+                let added = try await call(http, .post, "/api/v1/cases/\(id)/clues", token: leader, json: #"{"summary":"某局超期未作出行政复议决定"}"#)
+                #expect(added.status == 200)
+                let clue = try #require((added.body["clues"] as? [[String: Any]])?.first?["id"] as? Int)
+                let tooSoon = try await call(http, .post, "/api/v1/clues/\(clue)/result", token: leader, json: #"{"result":"立案"}"#)
+                #expect(tooSoon.status == 409 && tooSoon.body["code"] as? String == "clue.not_transferred")
+                let hidden = try await call(http, .post, "/api/v1/clues/\(clue)/transfer", token: world.token("pros.sy"), json: #"{"department":"行政检察部"}"#)
+                #expect(hidden.status == 404)
+                let moved = try await call(http, .post, "/api/v1/clues/\(clue)/transfer", token: leader, json: #"{"department":"行政检察部"}"#)
+                #expect((moved.body["clues"] as? [[String: Any]])?.first?["department"] as? String == "行政检察部")
+                let wrong = try await call(http, .post, "/api/v1/clues/\(clue)/result", token: leader, json: #"{"result":"结案"}"#)
+                #expect(wrong.status == 422)
+                let result = try await call(http, .post, "/api/v1/clues/\(clue)/result", token: leader, json: #"{"result":"立案","note":"已立案监督"}"#)
+                #expect((result.body["clues"] as? [[String: Any]])?.first?["result"] as? String == "立案")
+                #expect(try await world.eventKinds(id).suffix(3) == ["clue_created", "clue_transferred", "clue_result"])
+            }
+        }
+    }
 }
