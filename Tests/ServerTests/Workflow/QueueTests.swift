@@ -97,6 +97,37 @@ struct QueueTests {
         }
     }
 
+    @Test("a leader assigns a case to a prosecutor of its unit (no lease, it does not expire); not across units, not by a prosecutor")
+    func assign() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WorkflowWorld.make(client: client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "LH", petition: true, region: "凌海市"))
+            let id = try await world.caseID("LH-1")
+            let leader = try await world.principal("leader.jz")
+            let prosLH = world.identity.user("pros.lh").id
+            try await CaseAssignment.assign(caseID: id, to: prosLH, by: leader, address: "t", using: client)
+            #expect(try await world.state(id).assignee == prosLH)
+            #expect(try await !world.state(id).leased, "an assignment is not a lease")
+            #expect(try await CaseQueue.expireLeases(using: client) == 0)
+            do {
+                try await CaseAssignment.assign(caseID: id, to: world.identity.user("pros.sy").id, by: leader, address: "t", using: client)
+                Issue.record("a prosecutor of another unit cannot receive the case")
+            } catch let error as CaseActionError {
+                #expect(error.code == "assign.user_invalid")
+            }
+            let prosecutor = try await world.principal("pros.lh")
+            await #expect(throws: CaseActionError.leadersOnlyForTests) {
+                try await CaseAssignment.assign(caseID: id, to: prosLH, by: prosecutor, address: "t", using: client)
+            }
+            // The assignee can now work it; the event names both sides.
+            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: prosecutor, address: "t", using: client)
+            #expect(try await world.state(id).assignee == prosLH, "an assignment survives transitions until closing")
+            let payload = try await client.query("SELECT payload->>'to' FROM case_events WHERE case_id = \(id) AND kind = 'assign'")[0]
+                .decode(String.self, at: 0)
+            #expect(payload == String(prosLH))
+        }
+    }
+
     @Test("bulk reassignment: the dry run lists exactly the moves the real run makes; cases of other units stay")
     func bulkReassign() async throws {
         try await TestDatabase.withClient { client in
