@@ -49,8 +49,9 @@ public enum CaseTransitions {
                 """)
             let eventID = try await CaseEvents.record("transition", caseID: caseID, by: principal, from: locked.stage, to: target,
                                                       note: details.note, details: details, on: connection)
-            try await applySideEffects(of: details, target: target, locked: locked, principal: principal, clock: clock, on: connection)
-            try await connection.query("SELECT refresh_next_due(ARRAY[\(caseID)]::bigint[])")
+            if try await applySideEffects(of: details, target: target, locked: locked, principal: principal, clock: clock, on: connection) {
+                try await connection.query("SELECT refresh_next_due(ARRAY[\(caseID)]::bigint[])")
+            }
             try await AuditLog.append(AuditEvent(by: principal, action: "case.transition", entity: "case", entityID: String(caseID),
                                                  address: address, summary: ["from": locked.stage.rawValue, "to": target.rawValue]),
                                       on: connection)
@@ -58,8 +59,9 @@ public enum CaseTransitions {
         }
     }
 
+    /// Applies what the new stage implies; returns true when deadlines changed.
     private static func applySideEffects(of details: TransitionRequest, target: Stage, locked: LockedCase, principal: Principal,
-                                          clock: WorkflowClock, on connection: PostgresConnection) async throws {
+                                          clock: WorkflowClock, on connection: PostgresConnection) async throws -> Bool {
         switch target {
         case .review where details.regulationTrack == true:
             let exists = try await connection.query("""
@@ -68,23 +70,27 @@ public enum CaseTransitions {
             if exists.isEmpty {
                 try await CaseDeadlines.create(.regulationHandling, caseID: locked.id, startsOn: locked.acceptedOn, clock: clock, on: connection)
             }
+            return true
         case .followUp:
             for summary in details.clues ?? [] {
                 try await SupervisionClues.create(caseID: locked.id, summary: summary, by: principal, on: connection)
             }
+            return false
         case .resolved, .unresolved:
             try await connection.query("""
                 UPDATE case_deadlines SET closed_on = \(clock.today), closed_at = now(), reply_note = \(target.chineseName)
                 WHERE case_id = \(locked.id) AND kind = 'regulation_handling' AND closed_on IS NULL
                 """)
+            return true
         case .closed:
             // The reply sent on closing answers every reply still owed.
             try await connection.query("""
                 UPDATE case_deadlines SET closed_on = \(clock.today), closed_at = now(), reply_note = \(details.reply ?? "")
                 WHERE case_id = \(locked.id) AND closed_on IS NULL
                 """)
+            return true
         default:
-            break
+            return false
         }
     }
 }
