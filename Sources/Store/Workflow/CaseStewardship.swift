@@ -25,7 +25,8 @@ public enum CaseStewardship {
                 """)
             let label = petitionRelated ? "涉信访事项" : "其他案件"
             try await CaseEvents.record("override", caseID: caseID, by: principal, note: reason,
-                                        payload: ["from": locked.petitionRelated.map { $0 ? "true" : "false" } ?? "", "to": petitionRelated ? "true" : "false"],
+                                        payload: ["from": locked.petitionRelated.map { $0 ? "true" : "false" } ?? "", "to": petitionRelated ? "true" : "false",
+                                                  "petition_related": petitionRelated ? "true" : "false"],
                                         on: connection)
             try await CaseEvents.renewLease(caseID: caseID, principal: principal, on: connection)
             try await AuditLog.append(AuditEvent(by: principal, action: "case.override_triage", entity: "case", entityID: String(caseID),
