@@ -1,68 +1,104 @@
--- The audit chain is sealed at commit instead of at insert. Before, the chain's lock was taken
--- in the insert trigger and held until the client's COMMIT arrived: one client round trip inside
--- the critical section of every audited transaction, which capped the whole gateway at a few
--- hundred audited transactions a second (measured by ops/bench/claims). Now rows are inserted
--- unsealed; a deferred constraint trigger, which runs inside COMMIT, takes the lock and gives the
--- transaction's rows their place in the chain (chain_seq), prev_hash and hash. The lock is held
--- only for server-side work.
+-- The audit chain, sealed per transaction at COMMIT (replaces the per-row chain of 0002).
 --
--- Committed rows are always sealed. An unsealed row can only be one's own uncommitted insert, so
--- allowing the sealing UPDATE (and nothing else) keeps the log append-only.
+-- Before, every audit row took the chain's advisory lock in its insert trigger and held it until
+-- the client's COMMIT arrived: a client round trip inside the critical section of every audited
+-- transaction, which capped the whole gateway at a few hundred audited transactions a second
+-- (ops/bench/claims), and a lookup per row on large intake batches.
+--
+-- Now:
+--   * each row is hashed at insert into its own transaction's local chain, without any lock:
+--     hash = SHA-256(prev_hash || canonical text), prev_hash = the previous row of the same
+--     transaction (32 zero bytes for the first); the transaction id is kept in tx_id;
+--   * at COMMIT a deferred constraint trigger appends one row to audit_seals under the lock:
+--     the transaction's event count and last hash, chained to the previous seal. The lock is
+--     held for one small insert, server-side only.
+-- `huqi audit verify` checks both chains. UPDATE, DELETE and TRUNCATE stay refused on both tables.
 
-ALTER TABLE audit_events
-    ADD COLUMN chain_seq bigint,
-    ALTER COLUMN prev_hash DROP NOT NULL,
-    ALTER COLUMN hash DROP NOT NULL,
-    ADD CONSTRAINT audit_events_sealed_whole CHECK ((chain_seq IS NULL) = (hash IS NULL) AND (hash IS NULL) = (prev_hash IS NULL));
-UPDATE audit_events SET chain_seq = id;  -- rows sealed by the old trigger: their chain order is id order
--- Partial, so finding the chain's head never walks over unsealed (or once-unsealed, dead) entries.
-CREATE UNIQUE INDEX audit_events_chain_seq_idx ON audit_events (chain_seq) WHERE chain_seq IS NOT NULL;
+ALTER TABLE audit_events ADD COLUMN tx_id bigint;
+-- Rows written by the 0002 chain form one chain in id order starting from zero: they become
+-- "transaction 0", with one seal below.
+UPDATE audit_events SET tx_id = 0;
+ALTER TABLE audit_events ALTER COLUMN tx_id SET NOT NULL;
+CREATE INDEX audit_events_tx_idx ON audit_events (tx_id, id);
 
+CREATE TABLE audit_seals (
+    seq            bigint PRIMARY KEY,
+    tx_id          bigint NOT NULL UNIQUE,
+    first_event_id bigint NOT NULL,
+    events         integer NOT NULL CHECK (events > 0),
+    tx_hash        bytea NOT NULL,
+    prev_hash      bytea NOT NULL,
+    hash           bytea NOT NULL,
+    sealed_at      timestamptz NOT NULL DEFAULT now()
+);
+
+-- The text of a seal that is hashed (verify recomputes it in Swift).
+CREATE FUNCTION audit_seal_canonical(s audit_seals) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT concat_ws(E'\x1f', s.seq::text, s.tx_id::text, s.first_event_id::text, s.events::text, encode(s.tx_hash, 'hex'))
+$$;
+
+INSERT INTO audit_seals (seq, tx_id, first_event_id, events, tx_hash, prev_hash, hash)
+SELECT 1, 0, min(id), count(*), (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), decode(repeat('00', 32), 'hex'), ''::bytea
+FROM audit_events HAVING count(*) > 0;
+UPDATE audit_seals s SET hash = sha256(s.prev_hash || convert_to(audit_seal_canonical(s), 'UTF8')) WHERE seq = 1;
+
+-- Insert: place the row in its transaction's local chain. The running state (last hash, count,
+-- first id) lives in a transaction-local setting, reset by PostgreSQL at the transaction's end.
 CREATE OR REPLACE FUNCTION audit_events_chain() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    state text := current_setting('huqi.audit_tx', true);
+    tx bigint := txid_current();
+    previous bytea := decode(repeat('00', 32), 'hex');
+    count integer := 0;
+    first_id bigint;
 BEGIN
     NEW.id := nextval('audit_events_id_seq');
-    NEW.chain_seq := NULL;
-    NEW.prev_hash := NULL;
-    NEW.hash := NULL;
+    IF state IS NOT NULL AND state <> '' AND split_part(state, ':', 1) = tx::text THEN
+        count := split_part(state, ':', 2)::integer;
+        first_id := split_part(state, ':', 3)::bigint;
+        previous := decode(split_part(state, ':', 4), 'hex');
+    ELSE
+        first_id := NEW.id;
+    END IF;
+    NEW.tx_id := tx;
+    NEW.prev_hash := previous;
+    NEW.hash := sha256(previous || convert_to(audit_canonical(NEW), 'UTF8'));
+    PERFORM set_config('huqi.audit_tx', tx || ':' || (count + 1) || ':' || first_id || ':' || encode(NEW.hash, 'hex'), true);
     RETURN NEW;
 END
 $$;
 
+-- Commit: one seal per transaction. The first deferred firing writes it; later firings of the
+-- same transaction return at once.
 CREATE FUNCTION audit_events_seal() RETURNS trigger
 LANGUAGE plpgsql
--- The head lookup must use the partial index however small the table was when the plan was
--- cached: a sequential scan planned on an empty table made every later seal slower (measured).
+-- The head lookup must use the primary key however small the table was when the plan was cached.
 SET enable_seqscan = off
 AS $$
 DECLARE
-    head text;
+    tx bigint := txid_current();
+    state text := current_setting('huqi.audit_tx', true);
     last_seq bigint;
     previous bytea;
-    e audit_events;
+    seal audit_seals;
 BEGIN
-    -- Deferred row triggers fire in insert order, so each firing seals its own row: no scan.
-    -- The first firing of a transaction takes the lock and reads the chain's head; later ones
-    -- take it from a transaction-local setting (nobody else can append while we hold the lock).
-    head := current_setting('huqi.audit_chain_head', true);
-    IF head IS NULL OR head = '' THEN
-        PERFORM pg_advisory_xact_lock(7235011);
-        SELECT chain_seq, hash INTO last_seq, previous FROM audit_events
-        WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1;
-        last_seq := coalesce(last_seq, 0);
-        previous := coalesce(previous, decode(repeat('00', 32), 'hex'));
-    ELSE
-        last_seq := split_part(head, ':', 1)::bigint;
-        previous := decode(split_part(head, ':', 2), 'hex');
+    IF current_setting('huqi.audit_sealed', true) = tx::text THEN
+        RETURN NULL;
     END IF;
-    SELECT * INTO e FROM audit_events WHERE id = NEW.id;
-    e.chain_seq := last_seq + 1;
-    e.prev_hash := previous;
-    e.hash := sha256(e.prev_hash || convert_to(audit_canonical(e), 'UTF8'));
-    PERFORM set_config('huqi.audit_sealing', 'on', true);
-    UPDATE audit_events SET chain_seq = e.chain_seq, prev_hash = e.prev_hash, hash = e.hash WHERE id = NEW.id;
-    PERFORM set_config('huqi.audit_sealing', 'off', true);
-    PERFORM set_config('huqi.audit_chain_head', e.chain_seq || ':' || encode(e.hash, 'hex'), true);
+    PERFORM set_config('huqi.audit_sealed', tx::text, true);
+    PERFORM pg_advisory_xact_lock(7235011);
+    SELECT s.seq, s.hash INTO last_seq, previous FROM audit_seals s ORDER BY s.seq DESC LIMIT 1;
+    seal.seq := coalesce(last_seq, 0) + 1;
+    seal.tx_id := tx;
+    seal.events := split_part(state, ':', 2)::integer;
+    seal.first_event_id := split_part(state, ':', 3)::bigint;
+    seal.tx_hash := decode(split_part(state, ':', 4), 'hex');
+    seal.prev_hash := coalesce(previous, decode(repeat('00', 32), 'hex'));
+    seal.hash := sha256(seal.prev_hash || convert_to(audit_seal_canonical(seal), 'UTF8'));
+    seal.sealed_at := now();
+    INSERT INTO audit_seals SELECT seal.*;
     RETURN NULL;
 END
 $$;
@@ -70,17 +106,7 @@ $$;
 CREATE CONSTRAINT TRIGGER audit_events_seal AFTER INSERT ON audit_events
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_events_seal();
 
--- Refuses every change but the sealing of an unsealed row by audit_events_seal().
-CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND current_setting('huqi.audit_sealing', true) = 'on'
-       AND (NEW.id, NEW.occurred_at, NEW.actor, NEW.actor_label, NEW.action, NEW.entity, NEW.entity_id, NEW.address, NEW.summary)
-           IS NOT DISTINCT FROM
-           (OLD.id, OLD.occurred_at, OLD.actor, OLD.actor_label, OLD.action, OLD.entity, OLD.entity_id, OLD.address, OLD.summary) THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END
-$$;
+CREATE TRIGGER audit_seals_no_update BEFORE UPDATE OR DELETE ON audit_seals
+    FOR EACH ROW EXECUTE FUNCTION history_append_only();
+CREATE TRIGGER audit_seals_no_truncate BEFORE TRUNCATE ON audit_seals
+    FOR EACH STATEMENT EXECUTE FUNCTION history_append_only();

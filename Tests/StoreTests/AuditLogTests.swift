@@ -65,20 +65,68 @@ struct AuditLogTests {
         }
     }
 
-    @Test("a row deleted by a superuser breaks the link of the row after it")
+    @Test("a row deleted by a superuser is found: inside a transaction by the next row's link, alone by its orphaned seal")
     func deletedRow() async throws {
         try await TestDatabase.withClient { client in
-            try await appendSome(client, count: 5)
+            try await appendSome(client, count: 3)  // ids 1–3, one transaction each
+            try await client.withTransaction { connection in  // ids 4–6 in one transaction
+                for n in 4...6 {
+                    try await AuditLog.append(AuditEvent(actor: "user:\(n)", action: "case.transition", entity: "case", entityID: "\(n)"), on: connection)
+                }
+            }
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 6))
             try await client.withConnection { connection in
                 try await connection.query("SET session_replication_role = replica")
-                try await connection.query("DELETE FROM audit_events WHERE id = 2")
+                try await connection.query("DELETE FROM audit_events WHERE id = 5")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
+                Issue.record("deletion inside a transaction was not detected")
+                return
+            }
+            #expect(id == 6, "the row after the deleted one no longer links: \(reason)")
+            try await client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("DELETE FROM audit_events WHERE id >= 2")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            guard case .broken(let alone, let why) = try await AuditLog.verify(using: client) else {
+                Issue.record("deleting whole transactions was not detected")
+                return
+            }
+            #expect(alone == 2)
+            #expect(why.contains("整体删除"))
+        }
+    }
+
+    @Test("a row written around the triggers has no seal and is reported")
+    func unsealedRow() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 2)
+            try await client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("""
+                    INSERT INTO audit_events (id, actor, action, prev_hash, hash, tx_id)
+                    VALUES (99, 'x', 'case.forged', decode(repeat('00', 32), 'hex'), sha256('x'), 424242)
+                    """)
                 try await connection.query("SET session_replication_role = origin")
             }
             guard case .broken(let id, _) = try await AuditLog.verify(using: client) else {
-                Issue.record("deletion was not detected")
+                Issue.record("a forged row was not detected")
                 return
             }
-            #expect(id == 3)
+            #expect(id == 99)
+        }
+    }
+
+    @Test("the seals are append-only too")
+    func sealsAppendOnly() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 2)
+            for statement: PostgresQuery in ["UPDATE audit_seals SET events = 9", "DELETE FROM audit_seals", "TRUNCATE audit_seals"] {
+                let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
+                #expect(error.sqlState == "42501")
+            }
         }
     }
 }

@@ -3,8 +3,9 @@ import Domain
 import Foundation
 import Postgres
 
-/// The append-only, hash-chained audit log (`audit_events`, see sql/0002_identity.sql and
-/// sql/0006_audit_seal.sql: rows are sealed into the chain inside COMMIT, in `chain_seq` order).
+/// The append-only, hash-chained audit log (`audit_events` and `audit_seals`, see
+/// sql/0002_identity.sql and sql/0006_audit_seal.sql: each transaction's rows form a chain,
+/// sealed at COMMIT into the chain of transactions).
 public enum AuditLog {
     /// Appends an event inside the caller's transaction; it joins the chain when the
     /// transaction commits.
@@ -24,34 +25,80 @@ public enum AuditLog {
         case broken(eventID: Int64, reason: String)
     }
 
-    /// Recomputes every row's hash from its content and its predecessor, in chain order,
-    /// reading the table in pages. Reports the first broken link.
+    /// Recomputes both chains (sql/0006_audit_seal.sql): the seals in order, each linked to the
+    /// previous one; then every transaction's events in id order, each linked to the previous
+    /// event of its transaction, ending in the hash and count its seal recorded. Reads in pages.
+    /// Reports the first broken link.
     public static func verify(using client: PostgresClient) async throws -> Verification {
-        var previous = Data(repeating: 0, count: 32)
+        let zero = Data(repeating: 0, count: 32)
+        // 1. The seal chain.
+        var previous = zero
         var lastSeq: Int64 = 0
-        var count = 0
         while true {
             let rows = try await client.query("""
-                SELECT e.id, e.chain_seq, audit_canonical(e), e.prev_hash, e.hash FROM audit_events e
-                WHERE e.chain_seq > \(lastSeq) ORDER BY e.chain_seq LIMIT 5000
+                SELECT s.seq, s.first_event_id, audit_seal_canonical(s), s.prev_hash, s.hash FROM audit_seals s
+                WHERE s.seq > \(lastSeq) ORDER BY s.seq LIMIT 5000
                 """)
-            if rows.isEmpty { return .intact(events: count) }
+            if rows.isEmpty { break }
             for row in rows {
-                let (id, seq, canonical, prevHash, hash) = try row.decode((Int64, Int64, String, Data, Data).self)
-                guard seq == lastSeq + 1 else {
-                    return .broken(eventID: id, reason: "链序号不连续（有记录被删除）")
+                let (seq, firstEvent, canonical, prevHash, hash) = try row.decode((Int64, Int64, String, Data, Data).self)
+                guard seq == lastSeq + 1, prevHash == previous else {
+                    return .broken(eventID: firstEvent, reason: "事务封印链断开（有封印被删除或插入）")
                 }
-                guard prevHash == previous else {
-                    return .broken(eventID: id, reason: "与前一条记录的链接不符（前一条被改动、删除或插入了记录）")
-                }
-                let expected = Data(SHA256.hash(data: previous + Data(canonical.utf8)))
-                guard expected == hash else {
-                    return .broken(eventID: id, reason: "记录内容与其哈希不符（该记录被改动）")
+                guard Data(SHA256.hash(data: previous + Data(canonical.utf8))) == hash else {
+                    return .broken(eventID: firstEvent, reason: "事务封印的内容与其哈希不符（封印被改动）")
                 }
                 previous = hash
                 lastSeq = seq
-                count += 1
             }
         }
+        // 2. Each transaction's events against its seal.
+        var count = 0
+        var cursor: (tx: Int64, id: Int64) = (-1, 0)
+        var current: (tx: Int64, last: Data, events: Int, sealHash: Data?, sealEvents: Int?, firstID: Int64)?
+        func close(_ tx: (tx: Int64, last: Data, events: Int, sealHash: Data?, sealEvents: Int?, firstID: Int64)) -> Verification? {
+            guard let sealHash = tx.sealHash, let sealEvents = tx.sealEvents else {
+                return .broken(eventID: tx.firstID, reason: "该记录所在事务没有封印（记录是绕过触发器写入的）")
+            }
+            guard sealEvents == tx.events, sealHash == tx.last else {
+                return .broken(eventID: tx.firstID, reason: "该事务的记录条数或末条哈希与封印不符（有记录被删除）")
+            }
+            return nil
+        }
+        while true {
+            let rows = try await client.query("""
+                SELECT e.id, e.tx_id, audit_canonical(e), e.prev_hash, e.hash, s.tx_hash, s.events
+                FROM audit_events e LEFT JOIN audit_seals s ON s.tx_id = e.tx_id
+                WHERE (e.tx_id, e.id) > (\(cursor.tx), \(cursor.id)) ORDER BY e.tx_id, e.id LIMIT 5000
+                """)
+            if rows.isEmpty { break }
+            for row in rows {
+                let (id, tx, canonical, prevHash, hash, sealHash, sealEvents) =
+                    try row.decode((Int64, Int64, String, Data, Data, Data?, Int?).self)
+                if current?.tx != tx {
+                    if let finished = current, let problem = close(finished) { return problem }
+                    current = (tx, zero, 0, sealHash, sealEvents, id)
+                }
+                guard prevHash == current!.last else {
+                    return .broken(eventID: id, reason: "与同一事务中前一条记录的链接不符（前一条被改动、删除或插入了记录）")
+                }
+                guard Data(SHA256.hash(data: prevHash + Data(canonical.utf8))) == hash else {
+                    return .broken(eventID: id, reason: "记录内容与其哈希不符（该记录被改动）")
+                }
+                current!.last = hash
+                current!.events += 1
+                count += 1
+                cursor = (tx, id)
+            }
+        }
+        if let finished = current, let problem = close(finished) { return problem }
+        // 3. A seal whose transaction has no events left: all of them were deleted.
+        if let row = try await client.query("""
+            SELECT s.first_event_id FROM audit_seals s WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.tx_id = s.tx_id)
+            ORDER BY s.seq LIMIT 1
+            """).first {
+            return .broken(eventID: try row.decode(Int64.self, at: 0), reason: "该事务的审计记录已被整体删除")
+        }
+        return .intact(events: count)
     }
 }
