@@ -63,6 +63,12 @@ let package = Package(
             dependencies: ["Domain"],
             swiftSettings: swiftSettings
         ),
+        // Renderings of reports (HTML with SVG charts, CSV for Excel, JSON, Markdown): pure text.
+        .target(
+            name: "Reporting",
+            dependencies: ["Domain"],
+            swiftSettings: swiftSettings
+        ),
         // Repositories over Postgres and the migration runner for sql/.
         .target(
             name: "Store",
@@ -79,6 +85,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Domain",
+                "Reporting",
                 "Intake",
                 "Postgres",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -95,6 +102,7 @@ let package = Package(
             name: "huqi",
             dependencies: [
                 "Server",
+                "Reporting",
                 "Store",
                 "Domain",
                 "Postgres",

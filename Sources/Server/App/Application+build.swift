@@ -45,6 +45,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     CaseActionController(database: dependencies.database).register(on: api)
     QueueController(database: dependencies.database).register(on: api)
     TriageRuleController(database: dependencies.database).register(on: api)
+    ReportController(database: dependencies.database).register(on: api)
     return router
 }
 

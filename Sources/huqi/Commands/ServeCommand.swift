@@ -63,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             dependencies,
             configuration: configuration,
-            services: [client, WorkflowSweeper(database: client, logger: logger)],
+            services: [client, WorkflowSweeper(database: client, logger: logger),
+                       WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger)],
             logger: logger,
             onServerRunning: { port in
                 let host = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
@@ -76,5 +77,15 @@ struct ServeCommand: AsyncParsableCommand {
             await client.shutdown()
             throw error
         }
+    }
+
+    /// `HUQI_WEEKLY_ISSUE_AT` (`1 08:00`: ISO weekday and time, Asia/Shanghai), default Monday 08:00.
+    private func weeklySchedule() throws -> WeeklyScheduler.Schedule {
+        guard let text = ProcessInfo.processInfo.environment["HUQI_WEEKLY_ISSUE_AT"], !text.isEmpty else { return .init() }
+        guard let schedule = WeeklyScheduler.Schedule(text) else {
+            throw ConfigurationError(code: "config.weekly_issue_at_invalid",
+                                     message: "HUQI_WEEKLY_ISSUE_AT=\(text) 格式不对，应为“星期几 时:分”，如 1 08:00（星期一 8 点）。")
+        }
+        return schedule
     }
 }
