@@ -8,6 +8,9 @@ import Postgres
 struct BatchApplication {
     let batchID: Int64
     let partnerID: Int
+    /// The first deadline of every new case (its 7-day procedural reply), written with the row
+    /// so the queue order needs no second pass over the batch.
+    let firstDueOn: CalendarDate
     let connection: PostgresConnection
 
     /// The triage columns, written with the data but not part of "did the case change".
@@ -84,8 +87,10 @@ struct BatchApplication {
             """)
         try await connection.query("""
             WITH inserted AS (
-                INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), triage_auto, possible_duplicate_of)
-                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: allFromStaging), s.petition_related, dup.duplicate_of
+                INSERT INTO cases (partner_id, external_ref, first_batch_id, batch_id, unit_code, \(unescaped: columns), triage_auto,
+                                   possible_duplicate_of, next_due_on)
+                SELECT \(partnerID), s.external_ref, \(batchID), \(batchID), s.region_code, \(unescaped: allFromStaging), s.petition_related,
+                       dup.duplicate_of, \(firstDueOn)::date
                 FROM staging s LEFT JOIN duplicates dup USING (row_number)
                 WHERE s.ok AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
                 ORDER BY s.row_number

@@ -82,8 +82,10 @@ public struct BatchStore: Sendable {
             RETURNING id
             """)[0].decode(Int64.self, at: 0)
         if case .rows(_, _, let rows, _) = content {
-            try await BatchApplication(batchID: batchID, partnerID: submission.partnerID, connection: connection).run(rows)
-            try await WorkflowIntake.start(batchID: batchID, actor: submission.uploader, on: connection)
+            let clock = try await WorkflowClock.read(on: connection)
+            try await BatchApplication(batchID: batchID, partnerID: submission.partnerID,
+                                       firstDueOn: WorkflowIntake.firstDueOn(clock), connection: connection).run(rows)
+            try await WorkflowIntake.start(batchID: batchID, actor: submission.uploader, clock: clock, on: connection)
         }
         var event = submission.uploader
         event.action = status == "applied" ? "batch.apply" : "batch.reject"

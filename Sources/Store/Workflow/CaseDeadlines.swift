@@ -18,7 +18,8 @@ public enum CaseDeadlines {
     }
 
     /// The two reply deadlines of every case a batch created, as two set-based inserts: all
-    /// cases of one batch are accepted on the same day, so their due dates are the same.
+    /// cases of one batch are accepted on the same day, so their due dates are the same (the
+    /// cases' `next_due_on` was written with them, see `WorkflowIntake.firstDueOn`).
     static func createForNewCases(ofBatch batchID: Int64, clock: WorkflowClock, on connection: PostgresConnection) async throws {
         for kind in [DeadlineKind.proceduralReply, .resultReply] {
             let due = clock.calendar.dueDate(startingAfter: clock.today, period: kind.period, mode: clock.settings.dayMode)
@@ -28,8 +29,6 @@ public enum CaseDeadlines {
                 FROM cases c WHERE c.first_batch_id = \(batchID)
                 """)
         }
-        let first = clock.calendar.dueDate(startingAfter: clock.today, period: DeadlineKind.proceduralReply.period, mode: clock.settings.dayMode)
-        try await connection.query("UPDATE cases SET next_due_on = \(first.date) WHERE first_batch_id = \(batchID)")
     }
 
     /// Records the reply that answers a deadline: closes it (on time or late) and, for a result

@@ -6,7 +6,12 @@ import Postgres
 /// triage decision, so the weekly summary can tell it as of any moment), and the two reply
 /// deadlines of new cases.
 enum WorkflowIntake {
-    static func start(batchID: Int64, actor: AuditEvent, on connection: PostgresConnection) async throws {
+    /// The procedural reply's due date of a case accepted today: the earliest deadline of every new case.
+    static func firstDueOn(_ clock: WorkflowClock) -> CalendarDate {
+        clock.calendar.dueDate(startingAfter: clock.today, period: DeadlineKind.proceduralReply.period, mode: clock.settings.dayMode).date
+    }
+
+    static func start(batchID: Int64, actor: AuditEvent, clock: WorkflowClock, on connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO case_events (case_id, kind, from_stage, to_stage, actor, note, payload)
             SELECT r.case_id, CASE r.outcome WHEN 'updated' THEN 'update' ELSE 'intake' END,
@@ -17,7 +22,6 @@ enum WorkflowIntake {
             WHERE r.batch_id = \(batchID) AND r.outcome IN ('accepted', 'duplicate', 'updated')
             ORDER BY r.row_number
             """)
-        let clock = try await WorkflowClock.read(on: connection)
         try await CaseDeadlines.createForNewCases(ofBatch: batchID, clock: clock, on: connection)
     }
 }
