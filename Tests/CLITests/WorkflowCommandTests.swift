@@ -64,3 +64,36 @@ struct WorkflowCommandTests {
         await client.shutdown()
     }
 }
+
+/// `huqi report weekly` through the real binary.
+@Suite("huqi report weekly")
+struct ReportCommandTests {
+    let huqi = ChildProcess.huqiExecutable
+
+    @Test("prints Markdown by default, writes HTML to a file, issues versioned snapshots, refuses a week that does not exist")
+    func weekly() async throws {
+        let database = try await TestDatabase.create()
+        let env: [String: String?] = ["HUQI_DATABASE_URL": try TestDatabase.connectionString(database: database)]
+        let markdown = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2026-W48"], environment: env)
+        #expect(markdown.status == 0, "\(markdown.stderr)")
+        #expect(markdown.stdout.contains("# 检察护企十项举措周报 2026-W48（2026年11月23日—2026年11月29日）"))
+        #expect(markdown.stdout.contains("化解率 = 已化解件数 ÷ 同期进入评估的涉信访事项件数"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("周报-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        for _ in 0..<2 {
+            let html = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2026-W48", "--format", "html", "-o", file.path, "--issue"],
+                                                  environment: env)
+            #expect(html.status == 0, "\(html.stderr)")
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("<svg"))
+        let client = PostgresClient(configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
+                                    logger: TestDatabase.logger)
+        let versions = try await client.query("SELECT array_agg(version ORDER BY version) FROM weekly_reports WHERE week = '2026-W48'")[0]
+            .decode([Int].self, at: 0)
+        #expect(versions == [1, 2])
+        await client.shutdown()
+        let wrong = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2025-W53"], environment: env)
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("2026-W48 这样的 ISO 周"))
+    }
+}
