@@ -196,24 +196,23 @@ CREATE FUNCTION cases_stage_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF NEW.stage <> 'triage' THEN
-            RAISE EXCEPTION 'a new case starts in stage triage, not %', NEW.stage USING ERRCODE = 'HQ409';
-        END IF;
-        RETURN NEW;
+        RAISE EXCEPTION 'a new case starts in stage triage, not %', NEW.stage USING ERRCODE = 'HQ409';
     END IF;
-    IF NEW.stage IS DISTINCT FROM OLD.stage THEN
-        IF NOT EXISTS (SELECT 1 FROM stage_transitions t
-                       WHERE t.from_stage = OLD.stage AND t.to_stage = NEW.stage
-                         AND (t.requires_petition IS NULL OR t.requires_petition IS NOT DISTINCT FROM NEW.petition_related)) THEN
-            RAISE EXCEPTION 'stage change % -> % is not allowed', OLD.stage, NEW.stage USING ERRCODE = 'HQ409';
-        END IF;
-        NEW.stage_changed_at := now();
+    IF NOT EXISTS (SELECT 1 FROM stage_transitions t
+                   WHERE t.from_stage = OLD.stage AND t.to_stage = NEW.stage
+                     AND (t.requires_petition IS NULL OR t.requires_petition IS NOT DISTINCT FROM NEW.petition_related)) THEN
+        RAISE EXCEPTION 'stage change % -> % is not allowed', OLD.stage, NEW.stage USING ERRCODE = 'HQ409';
     END IF;
+    NEW.stage_changed_at := now();
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER cases_stage_guard BEFORE INSERT OR UPDATE OF stage ON cases
-    FOR EACH ROW EXECUTE FUNCTION cases_stage_guard();
+-- The WHEN conditions are evaluated without calling the function, so bulk inserts and updates
+-- that leave the stage alone (intake) pay nothing.
+CREATE TRIGGER cases_stage_guard_insert BEFORE INSERT ON cases
+    FOR EACH ROW WHEN (NEW.stage <> 'triage') EXECUTE FUNCTION cases_stage_guard();
+CREATE TRIGGER cases_stage_guard BEFORE UPDATE OF stage ON cases
+    FOR EACH ROW WHEN (OLD.stage IS DISTINCT FROM NEW.stage) EXECUTE FUNCTION cases_stage_guard();
 
 -- Deadlines are rows. due_on moves with holds (paused_days) and the one extension;
 -- original_due_on keeps the first computation. Closed when the reply is recorded.
