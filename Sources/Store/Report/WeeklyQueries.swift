@@ -16,10 +16,15 @@ public enum WeeklyQueries {
             scopeName = try await client.query("SELECT name FROM units WHERE code = \(principal.unitCode ?? "")").first?
                 .decode(String.self, at: 0) ?? "本院"
         }
-        return try await client.withConnection { connection in
+        return try await client.withTransaction { connection in
             let settings = try await WorkflowSettings.load(on: connection)
             let window = WeeklyWindow(week: week, programmeStart: settings.programmeStart,
                                       scope: scope.condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id"))
+            // Each case's stage and triage decision at the week's end, computed once for every section.
+            try await connection.query("CREATE TEMP TABLE stage_at_end ON COMMIT DROP AS \(window.stageAtEnd)")
+            try await connection.query("CREATE TEMP TABLE petition_at_end ON COMMIT DROP AS \(window.petitionAtEnd)")
+            try await connection.query("ANALYZE stage_at_end")
+            try await connection.query("ANALYZE petition_at_end")
             let sections = WeeklySections(window: window, wholeProgramme: scope == .all, connection: connection)
             let (cities, units) = try await sections.areas()
             return WeeklySummary(

@@ -15,7 +15,7 @@ extension WeeklySections {
             SELECT c.unit_code, count(*) FILTER (WHERE e.kind = 'intake'),
                    count(*) FILTER (WHERE e.kind = 'intake' AND p.petition_related),
                    count(*) FILTER (WHERE e.kind = 'transition' AND e.to_stage = 'resolved')
-            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN (\(window.petitionAtEnd)) p ON p.case_id = e.case_id
+            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN petition_at_end p ON p.case_id = e.case_id
             WHERE (e.kind = 'intake' OR (e.kind = 'transition' AND e.to_stage = 'resolved'))
               AND \(window.inWeek("e.occurred_at")) AND \(window.scope)
             GROUP BY c.unit_code
@@ -27,7 +27,7 @@ extension WeeklySections {
             perUnit[unit]?.resolved = resolved
         }
         for row in try await connection.query("""
-            SELECT c.unit_code, count(*) FROM (\(window.stageAtEnd)) s JOIN cases c ON c.id = s.case_id
+            SELECT c.unit_code, count(*) FROM stage_at_end s JOIN cases c ON c.id = s.case_id
             WHERE s.stage <> 'closed' GROUP BY c.unit_code
             """) {
             let (unit, open) = try row.decode((String, Int).self)

@@ -58,7 +58,7 @@ struct WeeklySections {
             SELECT count(*) FILTER (WHERE p.petition_related), count(*) FILTER (WHERE p.petition_related IS NOT TRUE),
                    (SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
                     WHERE e.kind = 'override' AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope))
-            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN (\(window.petitionAtEnd)) p ON p.case_id = e.case_id
+            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN petition_at_end p ON p.case_id = e.case_id
             WHERE e.kind = 'intake' AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope)
             """)[0]
         var counts = WeeklySummary.TriageCounts()
@@ -82,7 +82,7 @@ struct WeeklySections {
             let (stage, count) = try row.decode((String, Int).self)
             if let stage = Stage(rawValue: stage) { flows[stage]?.left = count }
         }
-        for row in try await connection.query("SELECT s.stage, count(*) FROM (\(window.stageAtEnd)) s GROUP BY s.stage") {
+        for row in try await connection.query("SELECT s.stage, count(*) FROM stage_at_end s GROUP BY s.stage") {
             let (stage, count) = try row.decode((String, Int).self)
             if let stage = Stage(rawValue: stage) { flows[stage]?.stockAtEnd = count }
         }
