@@ -92,6 +92,16 @@ struct ReportCommandTests {
             .decode([Int].self, at: 0)
         #expect(versions == [1, 2])
         await client.shutdown()
+        // -o writes in place: a symlink (like /dev/null, a device) stays what it is.
+        let target = file.deletingLastPathComponent().appendingPathComponent("target-\(UUID().uuidString).md")
+        let link = file.deletingLastPathComponent().appendingPathComponent("link-\(UUID().uuidString).md")
+        FileManager.default.createFile(atPath: target.path, contents: nil)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        defer { try? FileManager.default.removeItem(at: link); try? FileManager.default.removeItem(at: target) }
+        let viaLink = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2026-W48", "-o", link.path], environment: env)
+        #expect(viaLink.status == 0, "\(viaLink.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) == target.path, "the link was not replaced")
+        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("# 检察护企十项举措周报"))
         let wrong = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2025-W53"], environment: env)
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("2026-W48 这样的 ISO 周"))

@@ -37,9 +37,12 @@ struct ReportCommand: AsyncParsableCommand {
                 let summary = try await issuer.summary(of: target, for: WeeklyIssuer.programmeOffice(label: session.actor.actorLabel))
                 let bytes = WeeklyReport.render(summary, as: format)
                 if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
-                        throw ValidationError("无法写入文件 \(output)。")
-                    }
+                    // Written in place, never by rename: `-o /dev/null` or a pipe must stay what it is.
+                    let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                    guard descriptor >= 0 else { throw ValidationError("无法写入文件 \(output)。") }
+                    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+                    try handle.write(contentsOf: bytes)
+                    try handle.close()
                 } else {
                     FileHandle.standardOutput.write(Data(bytes))
                 }
