@@ -56,11 +56,12 @@ extension WeeklySections {
     func overdueLongest() async throws -> [WeeklySummary.OverdueCase] {
         let sunday = window.week.sunday
         return try await connection.query("""
-            SELECT c.id, c.external_ref, c.enterprise_name, un.name, d.kind, d.due_on, \(sunday.adding(days: 1))::date - d.due_on
-            FROM case_deadlines d JOIN cases c ON c.id = d.case_id JOIN units un ON un.code = c.unit_code
-            WHERE d.starts_on <= \(sunday) AND (d.closed_at IS NULL OR d.closed_at >= \(window.end)) AND d.due_on <= \(sunday)
-              AND \(window.scope)
-            ORDER BY d.due_on, c.id LIMIT 5
+            SELECT id, external_ref, enterprise_name, unit_name, kind, due, \(sunday.adding(days: 1))::date - due
+            FROM (SELECT c.id, c.external_ref, c.enterprise_name, un.name AS unit_name, d.kind, \(window.dueAtEnd) AS due
+                  FROM case_deadlines d JOIN cases c ON c.id = d.case_id JOIN units un ON un.code = c.unit_code
+                  WHERE \(window.openAtEnd) AND \(window.scope)) open
+            WHERE due <= \(sunday)
+            ORDER BY due, id LIMIT 5
             """).map { row in
             let (id, ref, name, unit, kind, due, days) = try row.decode((Int64, String, String, String, String, CalendarDate, Int).self)
             return WeeklySummary.OverdueCase(caseID: id, externalRef: ref, enterpriseName: name, unitName: unit,

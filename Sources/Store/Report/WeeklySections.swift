@@ -133,10 +133,9 @@ struct WeeklySections {
         }
         let sunday = window.week.sunday, nextMonday = window.week.sunday.adding(days: 1)
         let row = try await connection.query("""
-            SELECT count(*) FILTER (WHERE d.due_on <= \(sunday)),
-                   count(*) FILTER (WHERE d.due_on BETWEEN \(nextMonday) AND \(nextMonday.adding(days: 6)))
-            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-            WHERE d.starts_on <= \(sunday) AND (d.closed_at IS NULL OR d.closed_at >= \(window.end)) AND \(scope)
+            SELECT count(*) FILTER (WHERE due <= \(sunday)), count(*) FILTER (WHERE due BETWEEN \(nextMonday) AND \(nextMonday.adding(days: 6)))
+            FROM (SELECT \(window.dueAtEnd) AS due FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+                  WHERE \(window.openAtEnd) AND \(scope)) open
             """)[0]
         let (overdue, nearDue) = try row.decode((Int, Int).self)
         return WeeklySummary.Timeliness(

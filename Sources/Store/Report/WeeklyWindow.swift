@@ -34,6 +34,20 @@ struct WeeklyWindow: Sendable {
         weekly ? inWeek(column) : cumulative(column)
     }
 
+    /// A deadline `d`'s due date at the week's end: its latest change before then, else the
+    /// first computation.
+    var dueAtEnd: PostgresQuery {
+        """
+        coalesce((SELECT h.due_on FROM deadline_due_history h WHERE h.deadline_id = d.id AND h.changed_at < \(end)
+                  ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), d.original_due_on)
+        """
+    }
+
+    /// Deadline `d` existed and was still open at the week's end.
+    var openAtEnd: PostgresQuery {
+        "d.created_at < \(end) AND (d.closed_at IS NULL OR d.closed_at >= \(end))"
+    }
+
     /// Each case's stage at the week's end, from its last stage-changing event before it.
     var stageAtEnd: PostgresQuery {
         """
