@@ -19,7 +19,7 @@ public struct BatchIntake: Sendable {
     /// `BatchError` for idempotency refusals; an unreadable file is not thrown but stored and
     /// summarised with status `rejected`.
     public func submit(
-        _ submission: BatchSubmission, today: CalendarDate = .today(), progress: @Sendable (String) -> Void = { _ in }
+        _ submission: BatchSubmission, today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> BatchSummary {
         let store = BatchStore(client: client)
         if !submission.dryRun, let earlier = try await store.replay(
@@ -33,7 +33,9 @@ public struct BatchIntake: Sendable {
             let parsed = try BatchReader.read(submission.payload, limits: limits)
             let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
             let rules = try await TriageRules.current(using: client)
-            let rows = TriagedRows(raw: parsed.rows, normalizer: normalizer, rules: rules)
+            let rows = TriagedRows(raw: parsed.rows, normalizer: normalizer, rules: rules) { count in
+                progress("已校验并写入 \(count) 行…")
+            }
             content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue, rows: rows, fileWarnings: parsed.warnings)
             submission.batchNumber = submission.batchNumber ?? parsed.batchNumber
         } catch let error as BatchReadError {
@@ -50,20 +52,27 @@ public struct BatchIntake: Sendable {
     }
 }
 
-/// Normalizes and triages each raw row as the COPY asks for it.
+/// Normalizes and triages each raw row as the COPY asks for it, reporting every
+/// `progressInterval` rows (a running count for large files).
 final class TriagedRows: NormalizedRowSource {
     let raw: RawRowSource
     let normalizer: RowNormalizer
     let rules: TriageRuleSet
+    let onProgress: (Int) -> Void
+    static let progressInterval = 10_000
+    private var count = 0
 
-    init(raw: RawRowSource, normalizer: RowNormalizer, rules: TriageRuleSet) {
+    init(raw: RawRowSource, normalizer: RowNormalizer, rules: TriageRuleSet, onProgress: @escaping (Int) -> Void = { _ in }) {
         self.raw = raw
         self.normalizer = normalizer
         self.rules = rules
+        self.onProgress = onProgress
     }
 
     func next() throws -> NormalizedRow? {
         guard let source = try raw.next() else { return nil }
+        count += 1
+        if count % Self.progressInterval == 0 { onProgress(count) }
         var row = normalizer.normalize(source)
         row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
         return row
