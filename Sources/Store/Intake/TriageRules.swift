@@ -34,9 +34,7 @@ public enum TriageRules {
     /// Stores `rules` as the next version (its `version` field is set here) and audits it.
     /// Refuses a rule set without petition terms or with blank entries, and a blank note.
     public static func publish(_ rules: TriageRuleSet, note: String, by actor: AuditEvent, using client: PostgresClient) async throws -> Int {
-        guard let note = TransitionRequest.trimmed(note), note.count <= 500 else {
-            throw CaseActionError(.invalid, code: "triage_rules.note_missing", message: "请说明本次修改规则的原因（不超过 500 字）。", field: "note")
-        }
+        let note = try CaseActionError.requiredText(note, limit: 500, field: "note", code: "triage_rules.note_missing", message: "请说明本次修改规则的原因（不超过 500 字）。")
         let lists = [rules.petitionTerms, rules.negations, rules.hypotheticals, rules.affirmations, rules.placeAfter, rules.placeBefore]
         guard !rules.petitionTerms.isEmpty, lists.allSatisfy({ $0.allSatisfy { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }) else {
             throw CaseActionError(.invalid, code: "triage_rules.invalid", message: "规则至少要有一个信访用语，且各列表中不能有空白项。", field: "rules")

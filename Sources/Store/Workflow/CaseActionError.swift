@@ -40,3 +40,14 @@ public struct CaseActionError: Error, Sendable, Equatable {
     static let closed = CaseActionError(.conflict, code: "case.closed", message: "案件已办结，不能再办理。")
     static let onHold = CaseActionError(.conflict, code: "case.on_hold", message: "案件处于“等待材料”暂停状态，请先恢复办理。")
 }
+
+extension CaseActionError {
+    /// Free text a person must give (a reason, a reply, a summary): trimmed, not blank, at most
+    /// `limit` characters; otherwise a 422 with `code`, `message` and `field`.
+    static func requiredText(_ value: String?, limit: Int, field: String, code: String, message: String) throws(CaseActionError) -> String {
+        guard let text = TransitionRequest.trimmed(value), text.count <= limit else {
+            throw CaseActionError(.invalid, code: code, message: message, field: field)
+        }
+        return text
+    }
+}

@@ -35,9 +35,7 @@ public enum CaseDeadlines {
     /// or follow-up reply on a case still open, opens the next monthly follow-up deadline.
     public static func recordReply(caseID: Int64, deadlineID: Int64, note: String, by principal: Principal, address: String,
                                    using client: PostgresClient) async throws {
-        guard let text = TransitionRequest.trimmed(note), text.count <= 2000 else {
-            throw CaseActionError(.invalid, code: "reply.note_missing", message: "请填写答复内容（不超过 2000 字）。", field: "note")
-        }
+        let text = try CaseActionError.requiredText(note, limit: 2000, field: "note", code: "reply.note_missing", message: "请填写答复内容（不超过 2000 字）。")
         try await client.withTransaction { connection in
             let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
@@ -70,9 +68,7 @@ public enum CaseDeadlines {
     /// A leader approves the one 30-day extension of a 信访条例 handling deadline.
     public static func extend(caseID: Int64, deadlineID: Int64, reason: String, by principal: Principal, address: String,
                               using client: PostgresClient) async throws {
-        guard let reason = TransitionRequest.trimmed(reason) else {
-            throw CaseActionError(.invalid, code: "extension.reason_missing", message: "延期须填写理由。", field: "reason")
-        }
+        let reason = try CaseActionError.requiredText(reason, limit: 2000, field: "reason", code: "extension.reason_missing", message: "延期须填写理由。")
         try await client.withTransaction { connection in
             let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
             guard AccessPolicy.canLeadCases(principal) else { throw CaseActionError.leadersOnly }

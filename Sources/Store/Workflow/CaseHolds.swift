@@ -6,9 +6,7 @@ import Postgres
 public enum CaseHolds {
     /// Puts a case on hold from today.
     public static func hold(caseID: Int64, reason: String, by principal: Principal, address: String, using client: PostgresClient) async throws {
-        guard let reason = TransitionRequest.trimmed(reason), reason.count <= 500 else {
-            throw CaseActionError(.invalid, code: "hold.reason_missing", message: "请填写暂停原因（如等待哪些材料，不超过 500 字）。", field: "reason")
-        }
+        let reason = try CaseActionError.requiredText(reason, limit: 500, field: "reason", code: "hold.reason_missing", message: "请填写暂停原因（如等待哪些材料，不超过 500 字）。")
         try await client.withTransaction { connection in
             let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)

@@ -8,9 +8,7 @@ public enum CaseStewardship {
     /// stage already follows the decision.
     public static func overrideTriage(caseID: Int64, petitionRelated: Bool, reason: String, by principal: Principal, address: String,
                                       using client: PostgresClient) async throws {
-        guard let reason = TransitionRequest.trimmed(reason), reason.count <= 500 else {
-            throw CaseActionError(.invalid, code: "override.reason_missing", message: "更正分流结果必须填写理由（不超过 500 字）。", field: "reason")
-        }
+        let reason = try CaseActionError.requiredText(reason, limit: 500, field: "reason", code: "override.reason_missing", message: "更正分流结果必须填写理由（不超过 500 字）。")
         try await client.withTransaction { connection in
             let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
@@ -57,9 +55,7 @@ public enum CaseStewardship {
 
     /// A leader flags a case as typical (典型案例) with a short summary.
     public static func markTypical(caseID: Int64, summary: String, by principal: Principal, address: String, using client: PostgresClient) async throws {
-        guard let text = TransitionRequest.trimmed(summary), text.count <= 300 else {
-            throw CaseActionError(.invalid, code: "typical.summary_missing", message: "请填写典型案例简介（不超过 300 字）。", field: "summary")
-        }
+        let text = try CaseActionError.requiredText(summary, limit: 300, field: "summary", code: "typical.summary_missing", message: "请填写典型案例简介（不超过 300 字）。")
         try await client.withTransaction { connection in
             _ = try await LockedCase.lock(caseID, for: principal, on: connection)
             guard AccessPolicy.canLeadCases(principal) else { throw CaseActionError.leadersOnly }

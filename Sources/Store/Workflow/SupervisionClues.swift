@@ -20,9 +20,7 @@ public enum SupervisionClues {
 
     /// Adds a clue while the case is in review.
     public static func add(caseID: Int64, summary: String, by principal: Principal, address: String, using client: PostgresClient) async throws -> Int64 {
-        guard let text = TransitionRequest.trimmed(summary), text.count <= 500 else {
-            throw CaseActionError(.invalid, code: "clue.summary_missing", message: "请填写线索内容（不超过 500 字）。", field: "summary")
-        }
+        let text = try CaseActionError.requiredText(summary, limit: 500, field: "summary", code: "clue.summary_missing", message: "请填写线索内容（不超过 500 字）。")
         return try await client.withTransaction { connection in
             let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
@@ -39,9 +37,7 @@ public enum SupervisionClues {
     /// Records the transfer of a clue to a department; returns the clue's case.
     @discardableResult
     public static func transfer(clueID: Int64, department: String, by principal: Principal, address: String, using client: PostgresClient) async throws -> Int64 {
-        guard let department = TransitionRequest.trimmed(department), department.count <= 100 else {
-            throw CaseActionError(.invalid, code: "clue.department_missing", message: "请填写移送的部门（不超过 100 字）。", field: "department")
-        }
+        let department = try CaseActionError.requiredText(department, limit: 100, field: "department", code: "clue.department_missing", message: "请填写移送的部门（不超过 100 字）。")
         return try await update(clueID: clueID, by: principal, address: address, using: client) { caseID, connection in
             let rows = try await connection.query("""
                 UPDATE supervision_clues SET department = \(department), transferred_at = now()
