@@ -16,25 +16,30 @@ public enum CaseQueue {
             throw CaseActionError(.invalid, code: "queue.unit_missing", message: "请指定单位。", field: "unit")
         }
         let scope = AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
-        return try await client.withTransaction { connection in
-            guard let id = try await connection.query("""
-                WITH next AS (
-                    SELECT c.id FROM cases c
-                    WHERE c.unit_code = \(unit) AND c.stage = \(stage.rawValue) AND c.assignee_id IS NULL AND c.on_hold_since IS NULL
-                      AND \(scope)
-                    ORDER BY c.next_due_on NULLS LAST, c.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED
-                )
+        // One statement, so one round trip and no explicit transaction: take the case, write its
+        // event and its audit row together (a claim is the busiest write of the day).
+        return try await client.query("""
+            WITH next AS (
+                SELECT c.id FROM cases c
+                WHERE c.unit_code = \(unit) AND c.stage = \(stage.rawValue) AND c.assignee_id IS NULL AND c.on_hold_since IS NULL
+                  AND \(scope)
+                ORDER BY c.next_due_on NULLS LAST, c.id
+                LIMIT 1 FOR UPDATE SKIP LOCKED
+            ), claimed AS (
                 UPDATE cases c SET assignee_id = \(userID),
                        lease_until = now() + make_interval(mins => (SELECT lease_minutes FROM workflow_settings))
                 FROM next WHERE c.id = next.id
                 RETURNING c.id
-                """).first?.decode(Int64.self, at: 0) else { return nil }
-            try await CaseEvents.record("claim", caseID: id, by: principal, payload: ["stage": stage.rawValue], on: connection)
-            try await AuditLog.append(AuditEvent(by: principal, action: "case.claim", entity: "case", entityID: String(id), address: address),
-                                      on: connection)
-            return id
-        }
+            ), event AS (
+                INSERT INTO case_events (case_id, kind, actor_id, actor, payload)
+                SELECT id, 'claim', \(userID), \(principal.auditActor), jsonb_build_object('stage', \(stage.rawValue)::text) FROM claimed
+            ), audit AS (
+                INSERT INTO audit_events (actor, actor_label, action, entity, entity_id, address, summary)
+                SELECT \(principal.auditActor)::text, \(principal.label)::text, 'case.claim', 'case', id::text, \(address)::text, '{}'::jsonb
+                FROM claimed
+            )
+            SELECT id FROM claimed
+            """).first?.decode(Int64.self, at: 0)
     }
 
     /// Gives a held case back to its queue (the holder, or a leader).
