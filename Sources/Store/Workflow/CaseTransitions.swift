@@ -39,22 +39,35 @@ public enum CaseTransitions {
             do throws(WorkflowProblem) { details = try request.validated(for: target, grades: clock.settings.reviewGrades, today: clock.today) } catch {
                 throw CaseActionError(error)
             }
-            // A claim ends with the stage it was taken for; a leader's assignment stays until closing.
-            try await connection.query("""
-                UPDATE cases SET stage = \(target.rawValue),
-                       regulation_track = regulation_track OR \(details.regulationTrack ?? false),
-                       assignee_id = CASE WHEN lease_until IS NOT NULL OR \(target == .closed) THEN NULL ELSE assignee_id END,
-                       lease_until = NULL
-                WHERE id = \(caseID)
-                """)
-            let eventID = try await CaseEvents.record("transition", caseID: caseID, by: principal, from: locked.stage, to: target,
-                                                      note: details.note, details: details, on: connection)
+            // One statement changes the stage (the trigger checks the table again), writes the event
+            // with the details and the audit row. A claim ends with the stage it was taken for; a
+            // leader's assignment stays until closing.
+            let audit = AuditEvent(by: principal, action: "case.transition", entity: "case", entityID: String(caseID), address: address,
+                                   summary: ["from": locked.stage.rawValue, "to": target.rawValue])
+            let eventID = try await connection.query("""
+                WITH moved AS (
+                    UPDATE cases SET stage = \(target.rawValue),
+                           regulation_track = regulation_track OR \(details.regulationTrack ?? false),
+                           assignee_id = CASE WHEN lease_until IS NOT NULL OR \(target == .closed) THEN NULL ELSE assignee_id END,
+                           lease_until = NULL
+                    WHERE id = \(caseID)
+                    RETURNING id
+                ), event AS (
+                    INSERT INTO case_events (case_id, kind, from_stage, to_stage, actor_id, actor, note, payload)
+                    SELECT id, 'transition', \(locked.stage.rawValue), \(target.rawValue), \(principal.userID), \(principal.auditActor),
+                           \(details.note ?? ""), \(PostgresJSON(details))
+                    FROM moved RETURNING id
+                ), audit AS (
+                    INSERT INTO audit_events (actor, actor_label, action, entity, entity_id, address, summary)
+                    SELECT \(audit.actor)::text, \(audit.actorLabel)::text, \(audit.action)::text, \(audit.entity)::text,
+                           \(audit.entityID)::text, \(audit.address)::text, \(PostgresJSON(audit.summary))::jsonb
+                    FROM moved
+                )
+                SELECT id FROM event
+                """)[0].decode(Int64.self, at: 0)
             if try await applySideEffects(of: details, target: target, locked: locked, principal: principal, clock: clock, on: connection) {
                 try await connection.query("SELECT refresh_next_due(ARRAY[\(caseID)]::bigint[])")
             }
-            try await AuditLog.append(AuditEvent(by: principal, action: "case.transition", entity: "case", entityID: String(caseID),
-                                                 address: address, summary: ["from": locked.stage.rawValue, "to": target.rawValue]),
-                                      on: connection)
             return Outcome(from: locked.stage, to: target, eventID: eventID)
         }
     }
