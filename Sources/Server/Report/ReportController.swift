@@ -36,7 +36,8 @@ struct ReportController: Sendable {
             }
             var headers: HTTPFields = [.contentType: format.contentType]
             let bytes: [UInt8]
-            if !principal.has(.leader) || principal.has(.office) || principal.has(.admin),
+            // The office sees the issued snapshot; a leader always gets live numbers of their scope.
+            if principal.has(.office) || principal.has(.admin),
                let (snapshot, stored) = try await WeeklySnapshots.latest(week: week, format: format.rawValue, using: database) {
                 headers[HTTPField.Name("X-Huqi-Snapshot-Version")!] = String(snapshot.version)
                 bytes = stored

@@ -119,10 +119,10 @@ struct CaseActionController: Sendable {
                         _ perform: @escaping @Sendable (Request, Act) async throws -> Void) {
         group.post("cases/{id}/\(path)") { request, context -> CaseDetail in
             let principal = try context.requirePrincipal()
-            guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(CaseActionError(.notFound, code: "case.not_found", message: "找不到该案件，或您无权查看。")) }
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(CaseActionError.caseNotFound) }
             let act = Act(principal: principal, address: context.clientAddress, caseID: id)
             try await mappingCaseErrors { try await perform(request, act) }
-            guard let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else { throw Problem.notFound }
+            guard let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else { throw Problem(CaseActionError.caseNotFound) }
             return detail
         }
     }

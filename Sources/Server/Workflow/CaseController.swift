@@ -20,7 +20,7 @@ struct CaseController: Sendable {
             let principal = try context.requirePrincipal()
             guard let id = context.parameters.get("id", as: Int64.self),
                   let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else {
-                throw Problem(CaseActionError(.notFound, code: "case.not_found", message: "找不到该案件，或您无权查看。"))
+                throw Problem(CaseActionError.caseNotFound)
             }
             return detail
         }

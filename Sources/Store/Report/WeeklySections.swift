@@ -17,26 +17,30 @@ struct WeeklySections {
         if wholeProgramme {
             rows = try await connection.query("""
                 SELECT p.code, p.name,
-                       count(b.id) FILTER (WHERE \(window.inWeek("b.received_at"))), coalesce(sum(b.total) FILTER (WHERE \(window.inWeek("b.received_at"))), 0),
-                       coalesce(sum(b.accepted) FILTER (WHERE \(window.inWeek("b.received_at"))), 0), coalesce(sum(b.updated) FILTER (WHERE \(window.inWeek("b.received_at"))), 0),
-                       coalesce(sum(b.duplicate) FILTER (WHERE \(window.inWeek("b.received_at"))), 0), coalesce(sum(b.rejected) FILTER (WHERE \(window.inWeek("b.received_at"))), 0),
+                       count(b.id) FILTER (WHERE b.this_week), coalesce(sum(b.total) FILTER (WHERE b.this_week), 0),
+                       coalesce(sum(b.accepted) FILTER (WHERE b.this_week), 0), coalesce(sum(b.updated) FILTER (WHERE b.this_week), 0),
+                       coalesce(sum(b.duplicate) FILTER (WHERE b.this_week), 0), coalesce(sum(b.rejected) FILTER (WHERE b.this_week), 0),
                        count(b.id), coalesce(sum(b.total), 0), coalesce(sum(b.accepted), 0), coalesce(sum(b.updated), 0),
                        coalesce(sum(b.duplicate), 0), coalesce(sum(b.rejected), 0)
-                FROM partners p LEFT JOIN batches b ON b.partner_id = p.id AND \(window.cumulative("b.received_at"))
+                FROM partners p
+                LEFT JOIN (SELECT b.*, \(window.inWeek("b.received_at")) AS this_week FROM batches b
+                           WHERE \(window.cumulative("b.received_at"))) b ON b.partner_id = p.id
                 GROUP BY p.code, p.name ORDER BY p.code
                 """)
         } else {
             rows = try await connection.query("""
                 SELECT p.code, p.name,
-                       count(DISTINCT b.id) FILTER (WHERE \(window.inWeek("b.received_at"))), count(*) FILTER (WHERE \(window.inWeek("b.received_at"))),
-                       count(*) FILTER (WHERE r.outcome = 'accepted' AND \(window.inWeek("b.received_at"))),
-                       count(*) FILTER (WHERE r.outcome = 'updated' AND \(window.inWeek("b.received_at"))),
-                       count(*) FILTER (WHERE r.outcome = 'duplicate' AND \(window.inWeek("b.received_at"))), 0::bigint,
+                       count(DISTINCT b.id) FILTER (WHERE b.this_week), count(*) FILTER (WHERE b.this_week),
+                       count(*) FILTER (WHERE r.outcome = 'accepted' AND b.this_week),
+                       count(*) FILTER (WHERE r.outcome = 'updated' AND b.this_week),
+                       count(*) FILTER (WHERE r.outcome = 'duplicate' AND b.this_week), 0::bigint,
                        count(DISTINCT b.id), count(*), count(*) FILTER (WHERE r.outcome = 'accepted'),
                        count(*) FILTER (WHERE r.outcome = 'updated'), count(*) FILTER (WHERE r.outcome = 'duplicate'), 0::bigint
-                FROM batch_rows r JOIN batches b ON b.id = r.batch_id JOIN partners p ON p.id = b.partner_id
-                JOIN cases c ON c.id = r.case_id
-                WHERE \(window.cumulative("b.received_at")) AND \(scope)
+                FROM batch_rows r
+                JOIN (SELECT b.*, \(window.inWeek("b.received_at")) AS this_week FROM batches b
+                      WHERE \(window.cumulative("b.received_at"))) b ON b.id = r.batch_id
+                JOIN partners p ON p.id = b.partner_id JOIN cases c ON c.id = r.case_id
+                WHERE \(scope)
                 GROUP BY p.code, p.name ORDER BY p.code
                 """)
         }

@@ -32,7 +32,8 @@ public struct CaseActionError: Error, Sendable, Equatable {
         self.init(.invalid, code: problem.code, message: problem.message, field: problem.field)
     }
 
-    static let caseNotFound = CaseActionError(.notFound, code: "case.not_found", message: "找不到该案件，或您无权查看。")
+    /// An unknown case, or one outside the caller's scope.
+    public static let caseNotFound = CaseActionError(.notFound, code: "case.not_found", message: "找不到该案件，或您无权查看。")
     static let mayNotWork = CaseActionError(.forbidden, code: "case.forbidden", message: "只有承办检察官或院领导可以办理案件。")
     static let leadersOnly = CaseActionError(.forbidden, code: "case.leader_only", message: "此操作需要院领导权限。")
     static let notHolder = CaseActionError(.conflict, code: "case.not_held",

@@ -28,10 +28,4 @@ public enum JSONValue: Sendable, Codable, Equatable {
         case .null: try container.encodeNil()
         }
     }
-
-    /// The text of a string value.
-    public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
 }

@@ -30,11 +30,6 @@ public struct WorkflowSettings: Sendable, Equatable, Codable {
                                 leaseMinutes: lease, reviewGrades: grades, programmeStart: start)
     }
 
-    /// Reads the settings through the pool.
-    public static func load(using client: PostgresClient) async throws -> WorkflowSettings {
-        try await client.withConnection { try await load(on: $0) }
-    }
-
     /// Stores new settings (audited by the caller).
     public func save(on connection: PostgresConnection) async throws {
         try await connection.query("""
