@@ -10,29 +10,15 @@ extension WeeklySections {
             let (code, name, level, parent) = try row.decode((String, String, String, String?).self)
             names[code] = (name, level, parent)
         }
-        func touch(_ unit: String) { if perUnit[unit] == nil { perUnit[unit] = .init(code: unit, name: names[unit]?.name ?? unit) } }
-        for row in try await connection.query("""
-            SELECT c.unit_code, count(*) FILTER (WHERE e.kind = 'intake'),
-                   count(*) FILTER (WHERE e.kind = 'intake' AND p.petition_related),
-                   count(*) FILTER (WHERE e.kind = 'transition' AND e.to_stage = 'resolved')
-            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN petition_at_end p ON p.case_id = e.case_id
-            WHERE (e.kind = 'intake' OR (e.kind = 'transition' AND e.to_stage = 'resolved'))
-              AND \(window.inWeek("e.occurred_at")) AND \(window.scope)
-            GROUP BY c.unit_code
-            """) {
-            let (unit, accepted, petition, resolved) = try row.decode((String, Int, Int, Int).self)
-            touch(unit)
-            perUnit[unit]?.accepted = accepted
-            perUnit[unit]?.petitionRelated = petition
-            perUnit[unit]?.resolved = resolved
-        }
-        for row in try await connection.query("""
-            SELECT c.unit_code, count(*) FROM stage_at_end s JOIN cases c ON c.id = s.case_id
-            WHERE s.stage <> 'closed' GROUP BY c.unit_code
-            """) {
-            let (unit, open) = try row.decode((String, Int).self)
-            touch(unit)
-            perUnit[unit]?.openAtEnd = open
+        let accepted = totals.byUnit("intake", .week), petition = totals.byUnit("new_petition", .week)
+        let resolved = totals.byUnit("resolved", .week)
+        let entered = totals.byUnit("entered", .ever) { $0.key != Stage.closed.rawValue }
+        let left = totals.byUnit("left", .ever) { $0.key != Stage.closed.rawValue }
+        for unit in Set(accepted.keys).union(resolved.keys).union(entered.keys) {
+            var row = WeeklySummary.AreaRow(code: unit, name: names[unit]?.name ?? unit)
+            (row.accepted, row.petitionRelated, row.resolved) = (accepted[unit] ?? 0, petition[unit] ?? 0, resolved[unit] ?? 0)
+            row.openAtEnd = (entered[unit] ?? 0) - (left[unit] ?? 0)
+            if row.accepted != 0 || row.resolved != 0 || row.openAtEnd != 0 { perUnit[unit] = row }
         }
         // A unit's city: itself when a city, else its parent city.
         func city(of unit: String) -> String? {
@@ -52,16 +38,24 @@ extension WeeklySections {
         return (cities, perUnit.values.sorted { $0.code < $1.code })
     }
 
-    /// The five open deadlines overdue longest at week end.
+    /// The five open deadlines overdue longest at week end. Due dates only move later, so the
+    /// candidates are the first five by their first due date among deadlines never moved before
+    /// the week's end, and every deadline moved by then.
     func overdueLongest() async throws -> [WeeklySummary.OverdueCase] {
         let sunday = window.week.sunday
+        let moved: PostgresQuery = "EXISTS (SELECT 1 FROM deadline_due_history h WHERE h.deadline_id = d.id AND h.changed_at < \(window.end))"
         return try await connection.query("""
-            SELECT id, external_ref, enterprise_name, unit_name, kind, due, \(sunday.adding(days: 1))::date - due
-            FROM (SELECT c.id, c.external_ref, c.enterprise_name, un.name AS unit_name, d.kind, \(window.dueAtEnd) AS due
-                  FROM case_deadlines d JOIN cases c ON c.id = d.case_id JOIN units un ON un.code = c.unit_code
-                  WHERE \(window.openAtEnd) AND \(window.scope)) open
-            WHERE due <= \(sunday)
-            ORDER BY due, id LIMIT 5
+            SELECT c.id, c.external_ref, c.enterprise_name, un.name, o.kind, o.due, \(sunday.adding(days: 1))::date - o.due
+            FROM ((SELECT d.id, d.case_id, d.kind, d.original_due_on AS due FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+                   WHERE \(window.openAtEnd) AND \(window.scope) AND NOT \(moved)
+                   ORDER BY d.original_due_on, d.id LIMIT 5)
+                  UNION ALL
+                  SELECT d.id, d.case_id, d.kind, \(window.dueAtEnd) FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+                  WHERE d.id IN (SELECT h.deadline_id FROM deadline_due_history h WHERE h.changed_at < \(window.end))
+                    AND \(window.openAtEnd) AND \(window.scope)) o
+            JOIN cases c ON c.id = o.case_id JOIN units un ON un.code = c.unit_code
+            WHERE o.due <= \(sunday)
+            ORDER BY o.due, c.id LIMIT 5
             """).map { row in
             let (id, ref, name, unit, kind, due, days) = try row.decode((Int64, String, String, String, String, CalendarDate, Int).self)
             return WeeklySummary.OverdueCase(caseID: id, externalRef: ref, enterpriseName: name, unitName: unit,
@@ -83,22 +77,12 @@ extension WeeklySections {
     }
 
     /// New and resolved cases in each of the 12 weeks ending with this one.
-    func trend() async throws -> [WeeklySummary.TrendPoint] {
+    func trend() -> [WeeklySummary.TrendPoint] {
         let first = window.week.adding(weeks: -11)
         var points = (0..<12).map { WeeklySummary.TrendPoint(week: first.adding(weeks: $0), accepted: 0, resolved: 0) }
-        for row in try await connection.query("""
-            SELECT date_trunc('week', e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date,
-                   count(*) FILTER (WHERE e.kind = 'intake'), count(*) FILTER (WHERE e.kind = 'transition' AND e.to_stage = 'resolved')
-            FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE (e.kind = 'intake' OR (e.kind = 'transition' AND e.to_stage = 'resolved'))
-              AND e.occurred_at >= \(WeeklyWindow.midnight(first.monday)) AND e.occurred_at < \(window.end) AND \(window.scope)
-            GROUP BY 1
-            """) {
-            let (monday, accepted, resolved) = try row.decode((CalendarDate, Int, Int).self)
-            if let index = points.firstIndex(where: { $0.week == ISOWeek(containing: monday) }) {
-                points[index].accepted = accepted
-                points[index].resolved = resolved
-            }
+        for row in totals.rows {
+            guard let monday = row.trendWeek, let index = points.firstIndex(where: { $0.week.monday == monday }) else { continue }
+            if row.metric == "intake" { points[index].accepted += row.ever } else { points[index].resolved += row.ever }
         }
         return points
     }

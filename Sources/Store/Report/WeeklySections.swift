@@ -1,21 +1,23 @@
 import Domain
 import Postgres
 
-/// The queries behind each section of the weekly summary (one concept: "a number of the week,
-/// from history"). Events are read by `occurred_at` through `case_events_time_idx`.
+/// The sections of the weekly summary (one concept: "a number of the week, from history").
+/// Additive figures and stocks come from the summed increments (`WeeklyTotals`); lists that
+/// name cases (typical, overdue) and the office's batch counts are read directly, each through an
+/// index on its time column.
 struct WeeklySections {
     let window: WeeklyWindow
     /// True for the office's view: partner batches and rejected rows (which belong to no unit)
     /// are counted too.
     let wholeProgramme: Bool
+    let totals: WeeklyTotals
     let connection: PostgresConnection
 
     private var scope: PostgresQuery { window.scope }
 
     func intake() async throws -> [WeeklySummary.PartnerIntake] {
-        let rows: PostgresRows
         if wholeProgramme {
-            rows = try await connection.query("""
+            let rows = try await connection.query("""
                 SELECT p.code, p.name,
                        count(b.id) FILTER (WHERE b.this_week), coalesce(sum(b.total) FILTER (WHERE b.this_week), 0),
                        coalesce(sum(b.accepted) FILTER (WHERE b.this_week), 0), coalesce(sum(b.updated) FILTER (WHERE b.this_week), 0),
@@ -27,152 +29,100 @@ struct WeeklySections {
                            WHERE \(window.cumulative("b.received_at"))) b ON b.partner_id = p.id
                 GROUP BY p.code, p.name ORDER BY p.code
                 """)
-        } else {
-            rows = try await connection.query("""
-                SELECT p.code, p.name,
-                       count(DISTINCT b.id) FILTER (WHERE b.this_week), count(*) FILTER (WHERE b.this_week),
-                       count(*) FILTER (WHERE r.outcome = 'accepted' AND b.this_week),
-                       count(*) FILTER (WHERE r.outcome = 'updated' AND b.this_week),
-                       count(*) FILTER (WHERE r.outcome = 'duplicate' AND b.this_week), 0::bigint,
-                       count(DISTINCT b.id), count(*), count(*) FILTER (WHERE r.outcome = 'accepted'),
-                       count(*) FILTER (WHERE r.outcome = 'updated'), count(*) FILTER (WHERE r.outcome = 'duplicate'), 0::bigint
-                FROM batch_rows r
-                JOIN (SELECT b.*, \(window.inWeek("b.received_at")) AS this_week FROM batches b
-                      WHERE \(window.cumulative("b.received_at"))) b ON b.id = r.batch_id
-                JOIN partners p ON p.id = b.partner_id JOIN cases c ON c.id = r.case_id
-                WHERE \(scope)
-                GROUP BY p.code, p.name ORDER BY p.code
-                """)
-        }
-        return try rows.map { row in
-            let values = try (0..<14).map { index in index < 2 ? 0 : try row.decode(Int.self, at: index) }
-            func counts(_ offset: Int) -> WeeklySummary.IntakeCounts {
-                var counts = WeeklySummary.IntakeCounts()
-                (counts.batches, counts.rows, counts.accepted, counts.updated, counts.duplicate, counts.rejected) =
-                    (values[offset], values[offset + 1], values[offset + 2], values[offset + 3], values[offset + 4], values[offset + 5])
-                return counts
+            return try rows.map { row in
+                let values = try (2..<14).map { try row.decode(Int.self, at: $0) }
+                func counts(_ offset: Int) -> WeeklySummary.IntakeCounts {
+                    var counts = WeeklySummary.IntakeCounts()
+                    (counts.batches, counts.rows, counts.accepted, counts.updated, counts.duplicate, counts.rejected) =
+                        (values[offset], values[offset + 1], values[offset + 2], values[offset + 3], values[offset + 4], values[offset + 5])
+                    return counts
+                }
+                return WeeklySummary.PartnerIntake(partner: try row.decode(String.self, at: 0), partnerName: try row.decode(String.self, at: 1),
+                                                   week: counts(0), cumulative: counts(6))
             }
-            return WeeklySummary.PartnerIntake(partner: try row.decode(String.self, at: 0), partnerName: try row.decode(String.self, at: 1),
-                                               week: counts(2), cumulative: counts(8))
+        }
+        // A unit's view: the rows that made or updated its cases, per partner and batch.
+        var perPartner: [Int: (week: WeeklySummary.IntakeCounts, cumulative: WeeklySummary.IntakeCounts)] = [:]
+        var batches: [Int: (week: Set<String>, cumulative: Set<String>)] = [:]
+        for row in totals.rows {
+            guard let partner = row.partner, row.cumulative != 0 || row.week != 0 else { continue }
+            var entry = perPartner[partner] ?? (.init(), .init())
+            func add(_ counts: inout WeeklySummary.IntakeCounts, _ n: Int) {
+                counts.rows += n
+                switch row.metric {
+                case "rows_accepted": counts.accepted += n
+                case "rows_updated": counts.updated += n
+                default: counts.duplicate += n
+                }
+            }
+            add(&entry.week, row.week)
+            add(&entry.cumulative, row.cumulative)
+            perPartner[partner] = entry
+            if row.week != 0 { batches[partner, default: ([], [])].week.insert(row.key) }
+            if row.cumulative != 0 { batches[partner, default: ([], [])].cumulative.insert(row.key) }
+        }
+        guard !perPartner.isEmpty else { return [] }
+        return try await connection.query("SELECT id, code, name FROM partners WHERE id = ANY (\(Array(perPartner.keys))) ORDER BY code").map { row in
+            let (id, code, name) = try row.decode((Int, String, String).self)
+            var (week, cumulative) = perPartner[id]!
+            week.batches = batches[id]?.week.count ?? 0
+            cumulative.batches = batches[id]?.cumulative.count ?? 0
+            return WeeklySummary.PartnerIntake(partner: code, partnerName: name, week: week, cumulative: cumulative)
         }
     }
 
-    func triage(weekly: Bool) async throws -> WeeklySummary.TriageCounts {
-        let row = try await connection.query("""
-            SELECT count(*) FILTER (WHERE p.petition_related), count(*) FILTER (WHERE p.petition_related IS NOT TRUE),
-                   (SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-                    WHERE e.kind = 'override' AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope))
-            FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN petition_at_end p ON p.case_id = e.case_id
-            WHERE e.kind = 'intake' AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope)
-            """)[0]
+    func triage(_ period: WeeklyTotals.Period) -> WeeklySummary.TriageCounts {
         var counts = WeeklySummary.TriageCounts()
-        (counts.petitionRelated, counts.other, counts.overrides) = try row.decode((Int, Int, Int).self)
+        let intake = totals.sum("intake", period)
+        counts.petitionRelated = period == .week ? totals.sum("new_petition", .week) : totals.sum("petition", key: "since_start", .ever)
+        counts.other = intake - counts.petitionRelated
+        counts.overrides = totals.sum("override", period)
         return counts
     }
 
-    func stages() async throws -> [WeeklySummary.StageFlow] {
-        var flows = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0, WeeklySummary.StageFlow(stage: $0, name: $0.chineseName)) })
-        for row in try await connection.query("""
-            SELECT e.to_stage, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.to_stage IS NOT NULL AND \(window.inWeek("e.occurred_at")) AND \(scope) GROUP BY e.to_stage
-            """) {
-            let (stage, count) = try row.decode((String, Int).self)
-            if let stage = Stage(rawValue: stage) { flows[stage]?.entered = count }
+    func stages() -> [WeeklySummary.StageFlow] {
+        Stage.allCases.map { stage in
+            var flow = WeeklySummary.StageFlow(stage: stage, name: stage.chineseName)
+            flow.entered = totals.sum("entered", key: stage.rawValue, .week)
+            flow.left = totals.sum("left", key: stage.rawValue, .week)
+            flow.stockAtEnd = totals.sum("entered", key: stage.rawValue, .ever) - totals.sum("left", key: stage.rawValue, .ever)
+            return flow
         }
-        for row in try await connection.query("""
-            SELECT e.from_stage, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind = 'transition' AND \(window.inWeek("e.occurred_at")) AND \(scope) GROUP BY e.from_stage
-            """) {
-            let (stage, count) = try row.decode((String, Int).self)
-            if let stage = Stage(rawValue: stage) { flows[stage]?.left = count }
-        }
-        for row in try await connection.query("SELECT s.stage, count(*) FROM stage_at_end s GROUP BY s.stage") {
-            let (stage, count) = try row.decode((String, Int).self)
-            if let stage = Stage(rawValue: stage) { flows[stage]?.stockAtEnd = count }
-        }
-        return Stage.allCases.compactMap { flows[$0] }
     }
 
-    func resolution(weekly: Bool) async throws -> WeeklySummary.ResolutionCounts {
+    func resolution(_ period: WeeklyTotals.Period) -> WeeklySummary.ResolutionCounts {
         var counts = WeeklySummary.ResolutionCounts()
-        for row in try await connection.query("""
-            SELECT e.to_stage, coalesce(e.payload->>'how', ''), count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind = 'transition' AND e.to_stage IN ('resolved', 'unresolved') AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope)
-            GROUP BY 1, 2
-            """) {
-            let (stage, how, count) = try row.decode((String, String, Int).self)
-            if stage == "resolved" {
-                counts.resolved += count
-                counts.byKind[how, default: 0] += count
-            } else {
-                counts.unresolved += count
-            }
-        }
-        counts.takenIntoHandling = try await connection.query("""
-            SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind = 'transition' AND e.from_stage = 'triage' AND e.to_stage = 'evaluation'
-              AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope)
-            """)[0].decode(Int.self, at: 0)
+        counts.byKind = totals.byKey("resolved", period)
+        counts.resolved = counts.byKind.values.reduce(0, +)
+        counts.unresolved = totals.sum("unresolved", period)
+        counts.takenIntoHandling = totals.sum("taken", period)
         counts.rate = Ratio(numerator: counts.resolved, denominator: counts.takenIntoHandling, definition: Ratio.resolutionDefinition)
         return counts
     }
 
-    func timeliness() async throws -> WeeklySummary.Timeliness {
-        func ratios(weekly: Bool) async throws -> [String: (Int, Int)] {
-            var result: [String: (Int, Int)] = [:]
-            for row in try await connection.query("""
-                SELECT d.kind, count(*) FILTER (WHERE d.closed_on <= d.due_on), count(*)
-                FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-                WHERE d.kind IN ('procedural_reply', 'result_reply') AND \(window.period("d.closed_at", weekly: weekly)) AND \(scope)
-                GROUP BY d.kind
-                """) {
-                let (kind, onTime, all) = try row.decode((String, Int, Int).self)
-                result[kind] = (onTime, all)
-            }
-            return result
+    func timeliness() -> WeeklySummary.Timeliness {
+        func ratio(_ kind: String, _ period: WeeklyTotals.Period, _ definition: String) -> Ratio {
+            Ratio(numerator: totals.sum("reply_on_time", key: kind, period), denominator: totals.sum("reply_all", key: kind, period),
+                  definition: definition)
         }
-        let week = try await ratios(weekly: true), total = try await ratios(weekly: false)
-        func ratio(_ values: [String: (Int, Int)], _ kind: String, _ definition: String) -> Ratio {
-            Ratio(numerator: values[kind]?.0 ?? 0, denominator: values[kind]?.1 ?? 0, definition: definition)
+        func pair(_ kind: String, _ definition: String) -> WeeklySummary.Pair<Ratio> {
+            .init(week: ratio(kind, .week, definition), cumulative: ratio(kind, .cumulative, definition))
         }
-        let sunday = window.week.sunday, nextMonday = window.week.sunday.adding(days: 1)
-        let row = try await connection.query("""
-            SELECT count(*) FILTER (WHERE due <= \(sunday)), count(*) FILTER (WHERE due BETWEEN \(nextMonday) AND \(nextMonday.adding(days: 6)))
-            FROM (SELECT \(window.dueAtEnd) AS due FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-                  WHERE \(window.openAtEnd) AND \(scope)) open
-            """)[0]
-        let (overdue, nearDue) = try row.decode((Int, Int).self)
         return WeeklySummary.Timeliness(
-            procedural: .init(week: ratio(week, "procedural_reply", Ratio.proceduralDefinition),
-                              cumulative: ratio(total, "procedural_reply", Ratio.proceduralDefinition)),
-            result: .init(week: ratio(week, "result_reply", Ratio.resultDefinition), cumulative: ratio(total, "result_reply", Ratio.resultDefinition)),
-            overdueAtEnd: overdue, nearDueNextWeek: nearDue)
+            procedural: pair("procedural_reply", Ratio.proceduralDefinition), result: pair("result_reply", Ratio.resultDefinition),
+            overdueAtEnd: totals.sum("open_due", key: "overdue", .ever), nearDueNextWeek: totals.sum("open_due", key: "near", .ever))
     }
 
-    func clues(weekly: Bool) async throws -> WeeklySummary.ClueCounts {
-        let row = try await connection.query("""
-            SELECT count(*) FILTER (WHERE e.kind = 'clue_created'), count(*) FILTER (WHERE e.kind = 'clue_transferred'),
-                   count(*) FILTER (WHERE e.kind = 'clue_result')
-            FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind IN ('clue_created', 'clue_transferred', 'clue_result') AND \(window.period("e.occurred_at", weekly: weekly)) AND \(scope)
-            """)[0]
+    func clues(_ period: WeeklyTotals.Period) -> WeeklySummary.ClueCounts {
         var counts = WeeklySummary.ClueCounts()
-        (counts.created, counts.transferred, counts.withResult) = try row.decode((Int, Int, Int).self)
+        (counts.created, counts.transferred, counts.withResult) =
+            (totals.sum("clue_created", period), totals.sum("clue_transferred", period), totals.sum("clue_result", period))
         return counts
     }
 
-    func leadCases() async throws -> [WeeklySummary.LeadCount] {
-        var byLevel: [String: Int] = [:]
-        for row in try await connection.query("""
-            SELECT u.level, count(DISTINCT e.case_id) FROM case_events e JOIN cases c ON c.id = e.case_id
-            JOIN users lu ON lu.id = e.actor_id JOIN units u ON u.code = lu.unit_code
-            WHERE e.kind = 'lead' AND e.occurred_at < \(window.end) AND \(scope) GROUP BY u.level
-            """) {
-            let (level, count) = try row.decode((String, Int).self)
-            byLevel[level] = count
-        }
-        return [("province", "省院领导"), ("city", "市院领导"), ("county", "县（区）院领导")].map {
-            WeeklySummary.LeadCount(level: $0.0, levelName: $0.1, cases: byLevel[$0.0] ?? 0)
+    func leadCases() -> [WeeklySummary.LeadCount] {
+        [("province", "省院领导"), ("city", "市院领导"), ("county", "县（区）院领导")].map {
+            WeeklySummary.LeadCount(level: $0.0, levelName: $0.1, cases: totals.sum("lead", key: $0.0, .ever))
         }
     }
 

@@ -7,8 +7,24 @@ import Postgres
 struct WeeklyWindow: Sendable {
     let week: ISOWeek
     let programmeStart: CalendarDate
+    /// What the principal may see.
+    let access: AccessPolicy.Scope
+
     /// The rows the principal may see, as a condition over `cases c`.
-    let scope: PostgresQuery
+    var scope: PostgresQuery { scope(unit: "c.unit_code", partner: "c.partner_id") }
+
+    /// The rows the principal may see, as a condition over the given unit and partner columns.
+    func scope(unit: String, partner: String) -> PostgresQuery {
+        access.condition(unitColumn: unit, partnerColumn: partner)
+    }
+
+    /// The Monday of the programme's first week when the programme started on another day: its
+    /// days before the start are not part of the cumulative figures. Nil when the start is a
+    /// Monday or after this week.
+    var partialFirstWeek: CalendarDate? {
+        let monday = ISOWeek(containing: programmeStart).monday
+        return monday != programmeStart && monday <= week.monday ? monday : nil
+    }
 
     /// Shanghai midnight at the start of `date`, as a timestamptz expression.
     static func midnight(_ date: CalendarDate) -> PostgresQuery {
@@ -46,25 +62,5 @@ struct WeeklyWindow: Sendable {
     /// Deadline `d` existed and was still open at the week's end.
     var openAtEnd: PostgresQuery {
         "d.created_at < \(end) AND (d.closed_at IS NULL OR d.closed_at >= \(end))"
-    }
-
-    /// Each case's stage at the week's end, from its last stage-changing event before it.
-    var stageAtEnd: PostgresQuery {
-        """
-        SELECT DISTINCT ON (e.case_id) e.case_id, e.to_stage AS stage
-        FROM case_events e JOIN cases c ON c.id = e.case_id
-        WHERE e.to_stage IS NOT NULL AND e.occurred_at < \(end) AND \(scope)
-        ORDER BY e.case_id, e.id DESC
-        """
-    }
-
-    /// Each case's triage decision at the week's end, from its last event that carried one.
-    var petitionAtEnd: PostgresQuery {
-        """
-        SELECT DISTINCT ON (e.case_id) e.case_id, (e.payload->>'petition_related')::boolean AS petition_related
-        FROM case_events e JOIN cases c ON c.id = e.case_id
-        WHERE e.payload ? 'petition_related' AND e.occurred_at < \(end) AND \(scope)
-        ORDER BY e.case_id, e.id DESC
-        """
     }
 }
