@@ -57,14 +57,19 @@ struct WeeklyIncrements {
     /// Monday — that first week's increments from the start day on, flagged `partial`, for the
     /// cumulative figures. Columns: week, unit_code, partner_id, metric, key, n, partial.
     var rows: PostgresQuery {
-        let liveFrom = WeeklyWindow.midnight(lastCached.adding(days: 7))
         var query: PostgresQuery = """
             SELECT i.week, i.unit_code, i.partner_id, i.metric, i.key, i.n, false AS partial
             FROM weekly_increments i WHERE i.week <= \(lastCached) AND \(window.scope(unit: "i.unit_code", partner: "i.partner_id"))
-            UNION ALL
-            SELECT i.week, i.unit_code, i.partner_id, i.metric, i.key, i.n, false
-            FROM weekly_increments(\(liveFrom), \(window.end)) i WHERE \(window.scope(unit: "i.unit_code", partner: "i.partner_id"))
             """
+        if lastCached < window.week.monday {
+            query.append("""
+
+                UNION ALL
+                SELECT i.week, i.unit_code, i.partner_id, i.metric, i.key, i.n, false
+                FROM weekly_increments(\(WeeklyWindow.midnight(lastCached.adding(days: 7))), \(window.end)) i
+                WHERE \(window.scope(unit: "i.unit_code", partner: "i.partner_id"))
+                """)
+        }
         if let partialWeek = window.partialFirstWeek {
             query.append("""
 
