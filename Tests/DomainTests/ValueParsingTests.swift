@@ -112,3 +112,20 @@ struct RegionTests {
         #expect((#expect(throws: FieldIssue.self) { try resolver.resolve("  ") })?.code == "region.missing")
     }
 }
+
+@Suite("literal search")
+struct LiteralSearchTests {
+    @Test("finds the first occurrence by bytes, at the start, middle and end, and nothing when absent or empty")
+    func literalRange() {
+        let text = "多次到市信访局反映，信访无果"
+        let range = text.literalRange(of: "信访")
+        #expect(range.map { String(text[..<$0.lowerBound]) } == "多次到市")
+        #expect(range.map { String(text[$0]) } == "信访")
+        #expect("信访局".literalRange(of: "信访").map { $0.lowerBound == "信访局".startIndex } == true)
+        #expect("要求上访".literalRange(of: "上访").map { String("要求上访"[$0.upperBound...]) } == "")
+        #expect("ABC信访".literalRange(of: "C信") != nil)
+        #expect("未向有关部门反映".literalRange(of: "信访") == nil)
+        #expect("信".literalRange(of: "信访") == nil)
+        #expect("信访".literalRange(of: "") == nil)
+    }
+}

@@ -26,7 +26,8 @@ public struct Division: Sendable, Hashable, Codable {
 public struct RegionResolver: Sendable {
     private let divisions: [String: Division]
     private let byName: [String: [Division]]
-    private let cities: [Division]
+    /// Cities, longest name first, with the names they are written as (锦州市, 锦州).
+    private let cities: [(city: Division, names: [String])]
 
     /// Builds the lookup tables from the division list.
     public init(divisions list: [Division]) {
@@ -38,7 +39,7 @@ public struct RegionResolver: Sendable {
             }
         }
         self.byName = byName
-        cities = list.filter { $0.level == .city }.sorted { $0.name.count > $1.name.count }
+        cities = list.filter { $0.level == .city }.sorted { $0.name.count > $1.name.count }.map { ($0, [$0.name, Self.shortName($0.name)]) }
     }
 
     /// The division, or `region.missing` / `region.unknown` / `region.ambiguous`.
@@ -55,9 +56,9 @@ public struct RegionResolver: Sendable {
             value.removeFirst(prefix.count)
             break
         }
-        for city in cities {
-            for cityName in [city.name, Self.shortName(city.name)] where value.hasPrefix(cityName) && value.count > cityName.count {
-                let rest = String(value.dropFirst(cityName.count))
+        for (city, names) in cities {
+            for cityName in names where value.utf8.count > cityName.utf8.count && value.hasPrefix(cityName) {
+                let rest = String(decoding: value.utf8.dropFirst(cityName.utf8.count), as: UTF8.self)
                 if let county = (byName[rest] ?? []).first(where: { $0.parentCode == city.code }) { return county }
             }
         }

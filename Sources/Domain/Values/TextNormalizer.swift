@@ -5,6 +5,11 @@ public enum TextNormalizer {
     /// Full-width forms (U+FF01–FF5E) to ASCII, every blank to one space, trimmed.
     /// `keepingFullWidthParentheses` keeps （） as they are (enterprise names are registered so).
     public static func normalize(_ text: String, keepingFullWidthParentheses: Bool = false) -> String {
+        // Most cells have nothing to change: no blank, no control character, no full-width form
+        // (their UTF-8 lead bytes are all below 0x21 or one of C2, E1, E2, E3, EF).
+        if !text.utf8.contains(where: { $0 < 0x21 || $0 == 0xC2 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xE3 || $0 == 0xEF }) {
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -30,7 +35,8 @@ public enum TextNormalizer {
 
     /// Normalized text with every space removed (codes, numbers, phone numbers).
     public static func compact(_ text: String) -> String {
-        String(normalize(text).unicodeScalars.filter { $0 != " " })
+        let normalized = normalize(text)
+        return normalized.utf8.contains(0x20) ? String(normalized.unicodeScalars.filter { $0 != " " }) : normalized
     }
 
     /// Blank characters found in spreadsheet cells.

@@ -34,6 +34,12 @@ enum JSONText {
     /// A JSON string literal with the escapes RFC 8259 requires.
     static func append(_ string: String, to text: inout String) {
         text += "\""
+        // Most cells need no escape: append them whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text += string
+            text += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

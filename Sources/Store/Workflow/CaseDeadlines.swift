@@ -21,14 +21,19 @@ public enum CaseDeadlines {
     /// cases of one batch are accepted on the same day, so their due dates are the same (the
     /// cases' `next_due_on` was written with them, see `WorkflowIntake.firstDueOn`).
     static func createForNewCases(ofBatch batchID: Int64, clock: WorkflowClock, on connection: PostgresConnection) async throws {
-        for kind in [DeadlineKind.proceduralReply, .resultReply] {
-            let due = clock.calendar.dueDate(startingAfter: clock.today, period: kind.period, mode: clock.settings.dayMode)
-            try await connection.query("""
-                INSERT INTO case_deadlines (case_id, kind, starts_on, original_due_on, due_on, day_mode, provisional)
-                SELECT c.id, \(kind.rawValue), c.accepted_on, \(due.date), \(due.date), \(clock.settings.dayMode.rawValue), \(due.provisional)
-                FROM cases c WHERE c.first_batch_id = \(batchID)
-                """)
+        let dues = [DeadlineKind.proceduralReply, .resultReply].map { kind in
+            (kind, clock.calendar.dueDate(startingAfter: clock.today, period: kind.period, mode: clock.settings.dayMode))
         }
+        // Both kinds in one pass over the batch's new cases.
+        let kinds = PostgresQuery.joined(dues.map { kind, due in "(\(kind.rawValue)::text, \(due.date)::date, \(due.provisional)::boolean)" },
+                                         separator: ", ")
+        try await connection.query("""
+            INSERT INTO case_deadlines (case_id, kind, starts_on, original_due_on, due_on, day_mode, provisional)
+            SELECT c.id, k.kind, c.accepted_on, k.due, k.due, \(clock.settings.dayMode.rawValue), k.provisional
+            FROM cases c CROSS JOIN (VALUES \(kinds)) AS k (kind, due, provisional)
+            WHERE c.first_batch_id = \(batchID)
+            ORDER BY c.id, k.kind
+            """)
     }
 
     /// Records the reply that answers a deadline: closes it (on time or late) and, for a result
