@@ -28,7 +28,7 @@ public struct ServerDependencies: Sendable {
     }
 }
 
-/// Builds the router: health, readiness and metrics now; the API and pages join here.
+/// Builds the router: health, readiness and metrics, the `/api/v1` API and the pages.
 public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiRequestContext> {
     let router = Router(context: HuqiRequestContext.self)
     router.add(middleware: MetricsMiddleware())
@@ -46,6 +46,13 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     QueueController(database: dependencies.database).register(on: api)
     TriageRuleController(database: dependencies.database).register(on: api)
     ReportController(database: dependencies.database).register(on: api)
+    // The pages: same data and rules as the API, for people (sessions, forms, Chinese pages).
+    let gate = WebGate(database: dependencies.database)
+    StaticAssets.register(on: router)
+    WebSession(database: dependencies.database, passwords: dependencies.passwords).register(on: router)
+    BatchPages(database: dependencies.database, gate: gate, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: router)
+    CasePages(database: dependencies.database, gate: gate).register(on: router)
+    ReportPages(database: dependencies.database, gate: gate).register(on: router)
     return router
 }
 

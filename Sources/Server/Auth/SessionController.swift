@@ -41,30 +41,45 @@ struct SessionController: Sendable {
             throw Problem(status: .badRequest, code: "request.body_invalid", title: "请求体应为 JSON：{\"login\": …, \"password\": …}")
         }
         let login = body.login.trimmingCharacters(in: .whitespaces).lowercased()
-        let throttle = LoginThrottle(client: database)
         do {
-            try await throttle.check(login: login, address: context.clientAddress)
-            let users = UserRepository(client: database)
-            let account = try await users.credentials(login: login)
-            let valid = try await passwords.verify(body.password, against: account?.passwordHash)
-            guard valid, let account else {
-                try await throttle.recordFailure(login: login, address: context.clientAddress)
-                throw AuthError.loginFailed
-            }
-            guard !account.disabled else { throw AuthError.userDisabled }
-            let principal = try await users.principal(userID: account.id)
-            let issued = try await SessionRepository(client: database).start(userID: account.id, login: login, address: context.clientAddress)
+            let (principal, issued) = try await Self.startSession(login: login, password: body.password, address: context.clientAddress,
+                                                                  database: database, passwords: passwords)
             var response = try LoginResponse(login: login, roles: principal.roles.map(\.rawValue).sorted(), csrfToken: issued.csrfToken)
                 .response(from: request, context: context)
             response.status = .created
-            response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: issued.token, path: "/",
-                                      secure: request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https",
-                                      httpOnly: true, sameSite: .lax))
+            response.setCookie(Self.cookie(issued.token, for: request))
             return response
         } catch let error as IdentityError {
             throw Problem(error)
         }
     }
+
+    /// Checks a login and password (throttled, audited) and starts a session.
+    static func startSession(login: String, password: String, address: String, database: PostgresClient,
+                             passwords: PasswordHasher) async throws -> (Principal, SessionRepository.Issued) {
+        let throttle = LoginThrottle(client: database)
+        try await throttle.check(login: login, address: address)
+        let users = UserRepository(client: database)
+        let account = try await users.credentials(login: login)
+        let valid = try await passwords.verify(password, against: account?.passwordHash)
+        guard valid, let account else {
+            try await throttle.recordFailure(login: login, address: address)
+            throw AuthError.loginFailed
+        }
+        guard !account.disabled else { throw AuthError.userDisabled }
+        let principal = try await users.principal(userID: account.id)
+        return (principal, try await SessionRepository(client: database).start(userID: account.id, login: login, address: address))
+    }
+
+    /// The session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS.
+    static func cookie(_ token: String, for request: Request) -> Cookie {
+        Cookie(name: AuthenticationMiddleware.cookieName, value: token, path: "/",
+               secure: request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https",
+               httpOnly: true, sameSite: .lax)
+    }
+
+    /// The cookie that removes the session cookie.
+    static let expiredCookie = Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
 
     private func logout(_ context: HuqiRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
@@ -73,7 +88,7 @@ struct SessionController: Sendable {
         }
         try await SessionRepository(client: database).end(token: token, principal: principal, address: context.clientAddress)
         var response = Response(status: .noContent)
-        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Self.expiredCookie)
         return response
     }
 }

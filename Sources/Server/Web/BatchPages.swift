@@ -1,0 +1,156 @@
+import Domain
+import Foundation
+import Hummingbird
+import Postgres
+import Store
+
+/// Partner staff: upload a batch (file, batch number, dry run), see its counts and rejected rows,
+/// download the error list, list their batches.
+struct BatchPages: Sendable {
+    let database: PostgresClient
+    let gate: WebGate
+    let maximumUploadBytes: Int
+    static let pageSize = 20
+
+    func register(on router: Router<HuqiRequestContext>) {
+        router.get("/app/batches") { request, _ in try await gate.page(request) { try await list(request, $0) } }
+        router.post("/app/batches") { request, context in try await gate.page(request) { try await upload(request, context, $0) } }
+        router.get("/app/batches/{id}") { request, context in
+            try await gate.page(request) { user in
+                guard let id = context.parameters.get("id", as: Int64.self),
+                      let summary = try await BatchQueries.find(id: id, for: user.principal, using: database) else { throw WebError.notFound() }
+                return try await result(summary, user: user, notice: WebPage.Notice.from(request))
+            }
+        }
+    }
+
+    private func partnerID(_ user: WebUser) throws -> Int {
+        guard let id = user.principal.partnerID else { throw WebError.forbidden("只有合作单位的上传员可以上传批次。") }
+        return id
+    }
+
+    private func list(_ request: Request, _ user: WebUser) async throws -> Response {
+        _ = try partnerID(user)
+        let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
+        let batches = try await BatchQueries.list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize, using: database)
+        let rows: [Markup] = batches.prefix(Self.pageSize).map { batch in
+            """
+            <tr><td><a href="/app/batches/\(batch.batchID ?? 0)">\(batch.batchID ?? 0)</a></td><td>\(batch.batchNumber.map(String.init) ?? "—")</td>
+            <td>\(Self.statusName(batch.status))</td><td>\(batch.format.uppercased())</td><td class="num">\(batch.counts.total)</td>
+            <td class="num">\(batch.counts.accepted)</td><td class="num">\(batch.counts.updated)</td><td class="num">\(batch.counts.duplicate)</td>
+            <td class="num">\(batch.counts.rejected)</td></tr>
+            """
+        }
+        return WebPage.render("批次上传", user: user, notice: WebPage.Notice.from(request), body: """
+            \(uploadForm(user, batchNumber: "", dryRun: false, error: nil))
+            <h2>本单位的批次</h2>
+            <table><caption>按上传时间倒序</caption>
+            <thead><tr><th scope="col">批次</th><th scope="col">第几批</th><th scope="col">状态</th><th scope="col">格式</th><th scope="col">总行数</th>
+            <th scope="col">新增</th><th scope="col">更正</th><th scope="col">疑似重复</th><th scope="col">拒绝</th></tr></thead>
+            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"9\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
+            \(WebPaging.links(path: "/app/batches", query: [:], page: page, hasMore: batches.count > Self.pageSize))
+            """)
+    }
+
+    private func uploadForm(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String?) -> Markup {
+        """
+        <form class="card" method="post" action="/app/batches" enctype="multipart/form-data">
+        \(user.csrfField)
+        <label for="file">批次文件（CSV、JSON；Excel 请另存为 CSV）</label>
+        <input id="file" name="file" type="file" required accept=".csv,.json,.txt">
+        <label for="batch_no">第几批（可不填）</label>
+        <input id="batch_no" name="batch_no" inputmode="numeric" value="\(batchNumber)"\(error == nil ? "" : " aria-invalid=\"true\"")>
+        \(error.map { Markup("<p class=\"field-error\" id=\"batch_no-error\">\($0)</p>") } ?? .empty)
+        <label class="check"><input id="dry_run" name="dry_run" type="checkbox" value="1"\(dryRun ? " checked" : "")> 仅校验，不保存（试运行）</label>
+        <button type="submit">上传</button>
+        </form>
+        """
+    }
+
+    private func upload(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
+        let partnerID = try partnerID(user)
+        let form = try await WebForm.read(request, user: user, limit: maximumUploadBytes + 65_536)
+        let dryRun = form["dry_run"] != nil
+        var batchNumber: Int?
+        if let text = form["batch_no"] {
+            guard let number = Int(text), number > 0 else {
+                return try await rerender(user, batchNumber: text, dryRun: dryRun, error: "“第几批”应为正整数，如 3。")
+            }
+            batchNumber = number
+        }
+        guard let file = form.files["file"], !file.bytes.isEmpty else {
+            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: "请选择要上传的文件（文件不能为空）。")
+        }
+        let submission = BatchSubmission(partnerID: partnerID, batchNumber: batchNumber,
+                                         uploader: AuditEvent(by: user.principal, action: "batch.upload", address: context.clientAddress),
+                                         payload: file.bytes, idempotencyKey: nil, dryRun: dryRun)
+        let summary: BatchSummary
+        do {
+            summary = try await BatchIntake(client: database).submit(submission)
+        } catch let error as BatchError {
+            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: error.message)
+        }
+        guard let id = summary.batchID else { return try await result(summary, user: user, notice: .success("试运行完成：以下为校验结果，没有保存任何案件。")) }
+        let notice: WebPage.Notice = summary.status == "rejected" ? .error(summary.errorMessage ?? "文件无法读取。")
+            : .success(summary.replayed ? "这个文件之前已上传过，以下是当时的结果。" : "批次已保存。")
+        return WebPage.redirect(to: "/app/batches/\(id)", notice: notice)
+    }
+
+    private func rerender(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String) async throws -> Response {
+        WebPage.render("批次上传", user: user, notice: .error(error), status: .unprocessableContent,
+                       body: uploadForm(user, batchNumber: batchNumber, dryRun: dryRun, error: error))
+    }
+
+    private func result(_ summary: BatchSummary, user: WebUser, notice: WebPage.Notice?) async throws -> Response {
+        var problems: [RowProblem] = []
+        if let id = summary.batchID { problems = try await BatchQueries.problems(batchID: id, for: user.principal, using: database) ?? [] }
+        let c = summary.counts
+        let rows: [Markup] = problems.prefix(500).map { p in
+            "<tr><td class=\"num\">\(p.row)</td><td>\(p.column)</td><td><code>\(p.code)</code></td><td>\(p.message)</td><td>\(p.outcome == "rejected" ? "拒绝" : "警告")</td></tr>"
+        }
+        let title = summary.batchID.map { "批次 \($0)" } ?? "试运行结果"
+        return WebPage.render(title, user: user, notice: notice, body: """
+            <dl class="counts">
+            <div><dt>状态</dt><dd>\(Self.statusName(summary.status))</dd></div><div><dt>编码</dt><dd>\(summary.encoding ?? "—")</dd></div>
+            <div><dt>总行数</dt><dd id="count-total">\(c.total)</dd></div><div><dt>新增</dt><dd id="count-accepted">\(c.accepted)</dd></div>
+            <div><dt>更正</dt><dd>\(c.updated)</dd></div><div><dt>未变</dt><dd>\(c.unchanged)</dd></div>
+            <div><dt>疑似重复</dt><dd>\(c.duplicate)</dd></div><div><dt>拒绝</dt><dd id="count-rejected">\(c.rejected)</dd></div>
+            <div><dt>含警告</dt><dd>\(c.warnings)</dd></div>
+            </dl>
+            \(summary.errorMessage.map { Markup("<p class=\"notice error\">\($0)</p>") } ?? .empty)
+            <h2>问题行</h2>
+            \(summary.batchID.map { Markup("<p><a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>下载问题清单（CSV，可用 Excel 打开）</a></p>") } ?? .empty)
+            <table><thead><tr><th scope="col">行号</th><th scope="col">列</th><th scope="col">代码</th><th scope="col">说明</th><th scope="col">结果</th></tr></thead>
+            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\">没有问题行。</td></tr>"] : rows)</tbody></table>
+            <p><a href="/app/batches">返回批次列表</a></p>
+            """)
+    }
+
+    static func statusName(_ status: String) -> String {
+        switch status {
+        case "applied": "已保存"
+        case "rejected": "整批拒收"
+        case "dry_run": "试运行（未保存）"
+        default: status
+        }
+    }
+}
+
+/// "上一页 / 下一页" links of a server-paged list.
+enum WebPaging {
+    static func links(path: String, query: [String: String], page: Int, hasMore: Bool) -> Markup {
+        func url(_ target: Int) -> String {
+            var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            items.append(URLQueryItem(name: "page", value: String(target)))
+            var components = URLComponents()
+            components.path = path
+            components.queryItems = items
+            return components.string ?? path
+        }
+        var parts: [Markup] = []
+        if page > 1 { parts.append("<a rel=\"prev\" href=\"\(url(page - 1))\">上一页</a>") }
+        parts.append("<span>第 \(page) 页</span>")
+        if hasMore { parts.append("<a rel=\"next\" href=\"\(url(page + 1))\">下一页</a>") }
+        return "<nav class=\"pager\" aria-label=\"分页\">\(parts)</nav>"
+    }
+}

@@ -1,0 +1,91 @@
+import Domain
+import Foundation
+import Store
+
+/// The body of the case page: the enterprise and its claim, the triage decision with its
+/// reasons, deadlines, the timeline, clues, and the actions the user may take. ID number and
+/// phone stay masked unless the user asked to see them (an audited action).
+struct CaseView {
+    let detail: CaseDetail
+    let user: WebUser
+    let personalData: PersonalData?
+
+    static func time(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    func body(actions: Markup) -> Markup {
+        let s = detail.summary
+        let triage: Markup = """
+            <p><strong>\(s.petitionRelated == true ? "涉信访事项" : "非涉信访事项")</strong>\(s.triageOverridden ? "（已人工更正）" : "")</p>
+            <ul>\(s.triageReasons.map { Markup("<li>\($0)</li>") })</ul>
+            """
+        return """
+            <section class="card" aria-labelledby="basics"><h2 id="basics">基本情况</h2>
+            <dl class="facts">
+            <dt>企业</dt><dd>\(s.enterpriseName)</dd><dt>统一社会信用代码</dt><dd>\(s.creditCode ?? "—")</dd>
+            <dt>检察院</dt><dd>\(s.unitName)</dd><dt>阶段</dt><dd id="stage">\(s.stageName)</dd>
+            <dt>承办人</dt><dd>\(s.assigneeName ?? "未领取")</dd><dt>移交日期</dt><dd>\(detail.handedOverOn.description)</dd>
+            <dt>被反映单位</dt><dd>\(detail.respondent ?? "—")</dd><dt>诉求内容</dt><dd>\(detail.claim)</dd>
+            <dt>备注</dt><dd>\(detail.remarks ?? "—")</dd>
+            <dt>反映人</dt><dd>\(detail.reporterName ?? "—")</dd>
+            <dt>身份证号</dt><dd>\(personalData?.idNumber ?? detail.reporterIDNumberMasked ?? "—")</dd>
+            <dt>联系电话</dt><dd>\(personalData?.phone ?? detail.phoneMasked ?? "—")</dd>
+            </dl>
+            \(personalData == nil && (detail.reporterIDNumberMasked != nil || detail.phoneMasked != nil) ? Markup("""
+                <form method="post" action="/app/cases/\(s.id)/personal-data">\(user.csrfField)<button type="submit">显示完整身份证号和电话（将记入审计日志）</button></form>
+                """) : .empty)
+            </section>
+            <section class="card" aria-labelledby="triage"><h2 id="triage">分流结论</h2>\(triage)</section>
+            <section class="card" aria-labelledby="deadlines"><h2 id="deadlines">期限</h2>\(deadlines)</section>
+            <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions)\(release)</section>
+            <section class="card" aria-labelledby="clues"><h2 id="clues">监督线索</h2>\(clues)</section>
+            <section class="card" aria-labelledby="timeline"><h2 id="timeline">办理记录</h2>\(timeline)</section>
+            """
+    }
+
+    private var release: Markup {
+        guard detail.summary.assigneeID != nil, detail.summary.assigneeID == user.principal.userID else { return .empty }
+        return """
+            <form method="post" action="/app/cases/\(detail.summary.id)/release">\(user.csrfField)<button type="submit" class="secondary">退回队列</button></form>
+            """
+    }
+
+    private var deadlines: Markup {
+        let rows: [Markup] = detail.summary.deadlines.map { d in
+            "<tr><td>\(d.name)</td><td>\(d.dueOn.description)</td><td>\(d.stateName)</td><td>\(d.closedOn?.description ?? "—")</td></tr>"
+        }
+        guard !rows.isEmpty else { return "<p>没有期限。</p>" }
+        return """
+            <table><thead><tr><th scope="col">期限</th><th scope="col">到期日</th><th scope="col">状态</th><th scope="col">完成日</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    private var clues: Markup {
+        guard !detail.clues.isEmpty else { return "<p>没有监督线索。</p>" }
+        return "<ul>\(detail.clues.map { Markup("<li>\($0.summary)（\($0.result != nil ? "已反馈结果" : ($0.department != nil ? "已移交\($0.department ?? "")" : "待移交"))）</li>") })</ul>"
+    }
+
+    private var timeline: Markup {
+        let items: [Markup] = detail.events.reversed().map { e in
+            let stages: Markup = e.toStage.map { to in
+                Markup("：\(e.fromStage.flatMap { Stage(rawValue: $0)?.chineseName } ?? "—") → \(Stage(rawValue: to)?.chineseName ?? to)")
+            } ?? .empty
+            return "<li><time>\(Self.time(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")</li>"
+        }
+        return "<ol class=\"timeline\">\(items)</ol>"
+    }
+
+    static func eventName(_ kind: String) -> String {
+        [
+            "intake": "随批次受理", "update": "合作单位更正", "transition": "阶段变更", "claim": "领取", "release": "退回队列",
+            "lease_expired": "领取超时退回", "assign": "分派", "override": "更正分流", "hold": "中止", "resume": "恢复", "reply": "答复",
+            "extension": "延长期限", "escalation": "逾期提醒", "clue_created": "移送线索", "clue_transferred": "线索移交",
+            "clue_result": "线索反馈", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
+        ][kind] ?? kind
+    }
+}

@@ -1,0 +1,102 @@
+import Domain
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// The frame of every page: Chinese, a navigation bar with what the user's roles may open, a
+/// notice line, and the security headers. Pages are plain HTML forms; no script is needed.
+enum WebPage {
+    /// Content-Security-Policy: our own stylesheet only, no script, no framing, forms to us.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    /// Security headers for every page response.
+    static func secure(_ headers: inout HTTPFields, policy: String = contentSecurityPolicy) {
+        headers[.contentSecurityPolicy] = policy
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[.cacheControl] = "no-store"
+    }
+
+    /// A full page.
+    static func render(_ title: String, user: WebUser?, notice: Notice? = nil, status: HTTPResponse.Status = .ok,
+                       body: Markup) -> Response {
+        let page: Markup = """
+            <!DOCTYPE html>
+            <html lang="zh-CN">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · 检察护企案件接收平台</title>
+            <link rel="stylesheet" href="/static/huqi.css">
+            </head>
+            <body>
+            <header class="top"><a class="brand" href="/app">检察护企案件接收平台</a>\(navigation(for: user))</header>
+            <main>
+            \(notice.map { Markup("<p class=\"notice \($0.kind.rawValue)\" role=\"status\">\($0.text)</p>") } ?? .empty)
+            <h1>\(title)</h1>
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        secure(&headers)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: .init(string: page.html)))
+    }
+
+    /// A page saying what went wrong (404, 403, …), in the same frame.
+    static func problem(_ status: HTTPResponse.Status, title: String, message: String, user: WebUser?) -> Response {
+        render(title, user: user, status: status, body: "<p>\(message)</p><p><a href=\"/app\">返回首页</a></p>")
+    }
+
+    /// 303 to `location` (POST → redirect → GET), optionally carrying a notice.
+    static func redirect(to location: String, notice: Notice? = nil) -> Response {
+        var target = location
+        if let notice {
+            let text = notice.text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? ""
+            target += (location.contains("?") ? "&" : "?") + "\(notice.kind == .success ? "ok" : "error")=\(text)"
+        }
+        var headers = HTTPFields()
+        headers[.location] = target
+        secure(&headers)
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A line above the page title: the outcome of the last action.
+    struct Notice: Sendable {
+        enum Kind: String, Sendable { case success, error }
+        var kind: Kind
+        var text: String
+
+        static func success(_ text: String) -> Notice { Notice(kind: .success, text: text) }
+        static func error(_ text: String) -> Notice { Notice(kind: .error, text: text) }
+
+        /// The notice carried by a redirect (`?ok=…` or `?error=…`).
+        static func from(_ request: Request) -> Notice? {
+            if let text = request.uri.queryParameters["ok"] { return .success(String(text)) }
+            if let text = request.uri.queryParameters["error"] { return .error(String(text)) }
+            return nil
+        }
+    }
+
+    private static func navigation(for user: WebUser?) -> Markup {
+        guard let user else { return .empty }
+        let principal = user.principal
+        var links: [Markup] = []
+        if principal.partnerID != nil || principal.has(.uploader) { links.append("<a href=\"/app/batches\">批次上传</a>") }
+        if AccessPolicy.canWorkCases(principal) {
+            links.append("<a href=\"/app/queues\">工作队列</a>")
+            links.append("<a href=\"/app/cases?mine=1\">我的案件</a>")
+        }
+        if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/cases\">案件列表</a>") }
+        if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/reports/weekly\">周报</a>") }
+        return """
+            <nav aria-label="主导航">\(links)</nav>
+            <form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="\(user.csrfToken)">\
+            <span>\(principal.label)</span> <button type="submit">退出</button></form>
+            """
+    }
+}

@@ -1,0 +1,208 @@
+"""The web pages in a real browser (Chromium through Selenium), as the people who use them:
+a partner uploads a fixture batch and sees its counts; a prosecutor claims a case and takes it
+through evaluation, review (with a clue) and follow-up to resolution; the office opens the
+weekly summary; a prosecutor of another unit gets the 404 page for that case; pages without a
+session redirect to the login page; a form without its CSRF token is refused.
+
+Run by ops/e2e/run (which starts huqi serve); a screenshot of each step goes to HUQI_E2E_OUT."""
+
+import datetime
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ["HUQI_E2E_URL"]
+OUT = os.environ["HUQI_E2E_OUT"]
+HUQI = os.environ["HUQI_BIN"]
+DATABASE = os.environ["HUQI_E2E_PSQL"]
+PASSWORD = "Huqi-e2e-2026"
+FIXTURE = os.path.join(os.getcwd(), "fixtures", "batches", "batch1-utf8-bom.csv")
+step = 0
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=zh-CN"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    service = Service(executable_path="/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.implicitly_wait(5)
+    return driver
+
+
+def click_and_wait(driver, element):
+    """Clicks a submit button or link and waits until the next page replaced this one."""
+    html = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(html))
+
+
+def shot(driver, name):
+    global step
+    step += 1
+    driver.save_screenshot(os.path.join(OUT, f"{step:02d}-{name}.png"))
+
+
+def check(condition, message):
+    if not condition:
+        print(f"FAILED: {message}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ok - {message}")
+
+
+def sql(query):
+    return subprocess.run(["psql", DATABASE, "-qAt", "-c", query], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def add_user(login, unit, role, name):
+    subprocess.run([HUQI, "user", "add", login, "--unit", unit, "--role", role, "--name", name, "--password-stdin", "--bcrypt-cost", "4"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+
+
+def login(driver, user, password=PASSWORD):
+    driver.get(BASE + "/login")
+    driver.find_element(By.ID, "login").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def logout(driver):
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.logout button"))
+
+
+def claim(driver, stage_name):
+    """Claims the next case of a stage's queue (a claim ends with the transition it was taken for)."""
+    driver.get(BASE + "/app/queues")
+    for row in driver.find_elements(By.CSS_SELECTOR, "tbody tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        if len(cells) > 1 and cells[1].text.strip() == stage_name:
+            click_and_wait(driver, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+            return
+    check(False, f"the queues list “{stage_name}”")
+
+
+def submit_transition(driver, summary_text, fill):
+    """Opens the <details> of one stage change on the case page, fills it and submits it."""
+    for details in driver.find_elements(By.CSS_SELECTOR, "details"):
+        if details.find_element(By.TAG_NAME, "summary").text.strip() == summary_text:
+            details.find_element(By.TAG_NAME, "summary").click()
+            fill(details)
+            click_and_wait(driver, details.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+            return
+    check(False, f"the case page offers “{summary_text}”")
+
+
+def main():
+    driver = browser()
+    try:
+        # Without a session every page leads to the login page, and back after it.
+        driver.get(BASE + "/app/queues")
+        check("/login" in driver.current_url and "next=" in driver.current_url, "an unauthenticated page redirects to the login page")
+        login(driver, "up.lnfic", "wrong-password")
+        check("用户名或密码错误" in driver.page_source, "a failed login says so")
+        shot(driver, "login-failed")
+
+        # Partner: upload batch 1 and see its counts.
+        login(driver, "up.lnfic")
+        check(driver.current_url.endswith("/app/batches"), "the uploader lands on the batch page")
+        driver.find_element(By.ID, "file").send_keys(FIXTURE)
+        driver.find_element(By.ID, "batch_no").send_keys("1")
+        shot(driver, "upload-form")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]"))
+        check(driver.find_element(By.ID, "count-total").text == "23", "the result page counts the batch's 23 rows")
+        check(driver.find_element(By.ID, "count-accepted").text == "23", "all 23 are new cases")
+        check("批次已保存" in driver.page_source, "the upload redirected to its result with a notice")
+        shot(driver, "upload-result")
+        driver.get(BASE + "/app/batches")
+        check("已保存" in driver.find_element(By.TAG_NAME, "table").text, "the batch list shows the batch")
+        logout(driver)
+
+        # A prosecutor of the unit whose first queued case is petition-related.
+        unit = sql("""SELECT c.unit_code FROM cases c WHERE c.petition_related
+                      AND NOT EXISTS (SELECT 1 FROM cases d WHERE d.unit_code = c.unit_code AND d.id < c.id) ORDER BY c.id LIMIT 1""")
+        other = sql(f"SELECT code FROM units WHERE level = 'city' AND code <> '{unit}' AND code <> (SELECT coalesce(parent_code, '') FROM units WHERE code = '{unit}') ORDER BY code LIMIT 1")
+        add_user("pros.a", unit, "prosecutor", "承办检察官")
+        add_user("pros.b", other, "prosecutor", "外院检察官")
+        login(driver, "pros.a")
+        check(driver.current_url.endswith("/app/queues"), "the prosecutor lands on the queues")
+        shot(driver, "queues")
+        claim(driver, "分流")
+        check("/app/cases/" in driver.current_url and "已领取案件" in driver.page_source, "claim next opens the claimed case")
+        case_url = driver.current_url.split("?")[0]
+        facts = driver.find_element(By.CSS_SELECTOR, "dl.facts").text
+        check("*" in facts, "the ID number and phone are masked")
+        shot(driver, "case-claimed")
+
+        submit_transition(driver, "受理评估", lambda form: None)
+        check(driver.find_element(By.ID, "stage").text == "评估", "the case is in evaluation")
+        claim(driver, "评估")
+        check(driver.current_url.split("?")[0] == case_url, "the evaluation queue gives the same case")
+
+        def evaluation(form):
+            Select(form.find_element(By.NAME, "risk_level")).select_by_visible_text("中")
+            form.find_element(By.NAME, "merits").send_keys("诉求部分有理，工程款拖欠属实。")
+            form.find_element(By.NAME, "jurisdiction").send_keys("本院管辖")
+        submit_transition(driver, "完成评估", evaluation)
+        check(driver.find_element(By.ID, "stage").text == "评查", "evaluation done: the case is in review")
+        claim(driver, "评查")
+
+        def review(form):
+            Select(form.find_element(By.NAME, "grade")).select_by_index(1)
+            form.find_element(By.NAME, "clues").send_keys("某局超期未答复，建议移送监督。")
+        submit_transition(driver, "完成评查", review)
+        check(driver.find_element(By.ID, "stage").text == "接续办案", "review done with a clue: the case is in follow-up")
+        check("某局超期未答复" in driver.page_source, "the clue is on the case page")
+        claim(driver, "接续办案")
+        shot(driver, "case-follow-up")
+
+        def resolution(form):
+            form.find_element(By.NAME, "actions").send_keys("组织双方座谈，督促支付。")
+            Select(form.find_element(By.NAME, "how")).select_by_visible_text("和解")
+        submit_transition(driver, "已化解", resolution)
+        check(driver.find_element(By.ID, "stage").text == "已化解", "the matter is resolved")
+        shot(driver, "case-resolved")
+
+        # A form without its CSRF token is refused, even with the session cookie.
+        cookie = driver.get_cookie("huqi_session")["value"]
+        request = urllib.request.Request(BASE + "/app/queues/claim", data=urllib.parse.urlencode({"stage": "triage"}).encode(),
+                                         headers={"Cookie": f"huqi_session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            urllib.request.urlopen(request)
+            check(False, "a form without the CSRF token is refused")
+        except urllib.error.HTTPError as error:
+            check(error.code == 403, f"a form without the CSRF token is refused (HTTP {error.code})")
+        logout(driver)
+
+        # Another unit's prosecutor: the case is a 404 page.
+        login(driver, "pros.b")
+        driver.get(case_url)
+        check("页面不存在，或您无权查看" in driver.page_source, "a prosecutor of another unit gets the 404 page")
+        shot(driver, "other-unit-404")
+        logout(driver)
+
+        # The office opens the weekly summary.
+        login(driver, "office")
+        check("/app/reports/weekly" in driver.current_url, "the office lands on the weekly summary page")
+        shot(driver, "weekly-picker")
+        year, week, _ = datetime.date.today().isocalendar()
+        this_week = f"{year}-W{week:02d}"
+        driver.get(BASE + "/app/reports/weekly?week=" + urllib.parse.quote(this_week))
+        click_and_wait(driver, driver.find_element(By.ID, "open-weekly"))
+        check("周报" in driver.title or "周报" in driver.page_source, "the weekly summary opens")
+        shot(driver, "weekly-summary")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
