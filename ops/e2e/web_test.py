@@ -1,6 +1,7 @@
 """The web pages in a real browser (Chromium through Selenium), as the people who use them:
 a partner uploads a fixture batch and sees its counts; a prosecutor claims a case and takes it
-through evaluation, review (with a clue) and follow-up to resolution; the office opens the
+through evaluation, review (with a clue) and follow-up to resolution; a leader assigns a case;
+the office opens the
 weekly summary; a prosecutor of another unit gets the 404 page for that case; pages without a
 session redirect to the login page; a form without its CSRF token is refused.
 
@@ -133,6 +134,7 @@ def main():
         other = sql(f"SELECT code FROM units WHERE level = 'city' AND code <> '{unit}' AND code <> (SELECT coalesce(parent_code, '') FROM units WHERE code = '{unit}') ORDER BY code LIMIT 1")
         add_user("pros.a", unit, "prosecutor", "承办检察官")
         add_user("pros.b", other, "prosecutor", "外院检察官")
+        add_user("leader.a", unit, "leader", "院领导")
         login(driver, "pros.a")
         check(driver.current_url.endswith("/app/queues"), "the prosecutor lands on the queues")
         shot(driver, "queues")
@@ -181,6 +183,20 @@ def main():
             check(False, "a form without the CSRF token is refused")
         except urllib.error.HTTPError as error:
             check(error.code == 403, f"a form without the CSRF token is refused (HTTP {error.code})")
+        logout(driver)
+
+        # The unit's leader assigns the case (waiting in its queue after resolution) to the prosecutor.
+        login(driver, "leader.a")
+        driver.get(BASE + "/app/cases")
+        check(case_url.rsplit("/", 1)[1] in driver.find_element(By.TAG_NAME, "table").get_attribute("innerHTML"), "the leader's case list shows the unit's case")
+        driver.get(case_url)
+
+        def assign(form):
+            Select(form.find_element(By.NAME, "assignee_id")).select_by_visible_text("承办检察官（pros.a）")
+        submit_transition(driver, "分派承办人", assign)
+        check("已分派" in driver.page_source and "承办检察官" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text,
+              "the leader assigned a case to the prosecutor")
+        shot(driver, "leader-assigned")
         logout(driver)
 
         # Another unit's prosecutor: the case is a 404 page.

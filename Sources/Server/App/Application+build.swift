@@ -51,7 +51,10 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     StaticAssets.register(on: router)
     WebSession(database: dependencies.database, passwords: dependencies.passwords).register(on: router)
     BatchPages(database: dependencies.database, gate: gate, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: router)
-    CasePages(database: dependencies.database, gate: gate).register(on: router)
+    let casePages = CasePages(database: dependencies.database, gate: gate)
+    casePages.register(on: router)
+    CaseActionPages(database: dependencies.database, gate: gate, pages: casePages).register(on: router)
+    AssignmentPages(database: dependencies.database, gate: gate).register(on: router)
     ReportPages(database: dependencies.database, gate: gate).register(on: router)
     return router
 }

@@ -142,12 +142,22 @@ struct CasePages: Sendable {
     }
 
     func casePage(_ id: Int64, user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok,
-                  submitted: (String, WebForm, String?, String)? = nil, personalData: PersonalData? = nil) async throws -> Response {
+                  submitted: (String, WebForm, String?, String)? = nil, action: (String, WebForm, String)? = nil,
+                  personalData: PersonalData? = nil) async throws -> Response {
         guard let detail = try await CaseQueries.detail(id: id, for: user.principal, using: database) else { throw WebError.notFound() }
         let grades = try await database.withConnection { try await WorkflowSettings.load(on: $0).reviewGrades }
         var forms = TransitionForms(caseID: id, user: user, grades: grades)
         forms.submitted = submitted.map { (target: $0.0, form: $0.1, field: $0.2, message: $0.3) }
+        var workers: [User] = []
+        if AccessPolicy.canLeadCases(user.principal) {
+            workers = try await UserRepository(client: database).list(for: user.principal).filter {
+                $0.unitCode == detail.summary.unit && !$0.disabled && ($0.roles.contains(.prosecutor) || $0.roles.contains(.leader))
+            }
+        }
+        var other = CaseActionForms(detail: detail, user: user, workers: workers)
+        other.submitted = action.map { (action: $0.0, form: $0.1, message: $0.2) }
         return WebPage.render("案件 \(detail.summary.externalRef)", user: user, notice: notice, status: status,
-                              body: CaseView(detail: detail, user: user, personalData: personalData).body(actions: forms.forms(detail.availableTransitions)))
+                              body: CaseView(detail: detail, user: user, personalData: personalData)
+                                .body(actions: forms.forms(detail.availableTransitions) + other.body))
     }
 }

@@ -41,7 +41,7 @@ struct CaseView {
             </section>
             <section class="card" aria-labelledby="triage"><h2 id="triage">分流结论</h2>\(triage)</section>
             <section class="card" aria-labelledby="deadlines"><h2 id="deadlines">期限</h2>\(deadlines)</section>
-            <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions)\(release)</section>
+            <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions.html.isEmpty ? "<p>当前没有您可以办理的操作。</p>" : actions)\(release)</section>
             <section class="card" aria-labelledby="clues"><h2 id="clues">监督线索</h2>\(clues)</section>
             <section class="card" aria-labelledby="timeline"><h2 id="timeline">办理记录</h2>\(timeline)</section>
             """

@@ -12,8 +12,7 @@ struct TransitionForms {
     var submitted: (target: String, form: WebForm, field: String?, message: String)?
 
     func forms(_ transitions: [AvailableTransition]) -> Markup {
-        guard !transitions.isEmpty else { return "<p>当前没有您可以办理的操作。</p>" }
-        return Markup(transitions.map(form))
+        Markup(transitions.map(form))
     }
 
     private func value(_ name: String) -> String {

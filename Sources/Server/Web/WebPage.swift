@@ -92,6 +92,10 @@ enum WebPage {
             links.append("<a href=\"/app/cases?mine=1\">我的案件</a>")
         }
         if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/cases\">案件列表</a>") }
+        if principal.has(.leader) {
+            links.append("<a href=\"/app/cases?overdue=1\">逾期案件</a>")
+            links.append("<a href=\"/app/assignments\">批量改派</a>")
+        }
         if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/reports/weekly\">周报</a>") }
         return """
             <nav aria-label="主导航">\(links)</nav>

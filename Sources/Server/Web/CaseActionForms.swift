@@ -1,0 +1,94 @@
+import Domain
+import Store
+
+/// The case page's other forms: replies to open deadlines and holds (for whoever works the
+/// case), and the leader's assignment, 包案 and typical-case flag. Each is shown only to those
+/// who may use it, and re-shown with the user's input and message after a refusal.
+struct CaseActionForms {
+    let detail: CaseDetail
+    let user: WebUser
+    /// The prosecutors and leaders of the case's unit (for assignment; leaders only).
+    let workers: [User]
+    /// The refused submission: which action, what was typed, why.
+    var submitted: (action: String, form: WebForm, message: String)?
+
+    private var id: Int64 { detail.summary.id }
+    private var principal: Principal { user.principal }
+    private var holds: Bool { detail.summary.assigneeID != nil && detail.summary.assigneeID == principal.userID }
+    private var mayWork: Bool { AccessPolicy.canWorkCases(principal) && (holds || AccessPolicy.canLeadCases(principal)) }
+
+    var body: Markup {
+        guard detail.summary.stage != .closed else { return .empty }
+        var parts: [Markup] = []
+        if mayWork {
+            parts.append(contentsOf: replies)
+            parts.append(hold)
+        }
+        if AccessPolicy.canLeadCases(principal) { parts.append(contentsOf: leaderForms) }
+        return Markup(parts)
+    }
+
+    private func value(_ action: String, _ name: String) -> String {
+        guard let submitted, submitted.action == action else { return "" }
+        return submitted.form.fields[name]?.first ?? ""
+    }
+
+    private func error(_ action: String) -> Markup {
+        guard let submitted, submitted.action == action else { return .empty }
+        return "<p class=\"field-error\" role=\"alert\">\(submitted.message)</p>"
+    }
+
+    private func form(_ action: String, _ title: String, _ fields: Markup, button: String) -> Markup {
+        """
+        <details class="card"\(submitted?.action == action ? " open" : "")><summary>\(title)</summary>
+        <form method="post" action="/app/cases/\(id)/\(action)">\(user.csrfField)\(error(action))\(fields)
+        <button type="submit">\(button)</button></form></details>
+        """
+    }
+
+    private var replies: [Markup] {
+        detail.summary.deadlines.filter { $0.closedOn == nil && $0.kind != DeadlineKind.regulationHandling.rawValue }.map { deadline in
+            let action = "reply"
+            let chosen = submitted?.action == action && value(action, "deadline_id") == String(deadline.id)
+            return """
+                <details class="card"\(chosen ? " open" : "")><summary>答复：\(deadline.name)（\(deadline.dueOn.description) 到期）</summary>
+                <form method="post" action="/app/cases/\(id)/reply">\(user.csrfField)\(chosen ? error(action) : .empty)
+                <input type="hidden" name="deadline_id" value="\(String(deadline.id))">
+                <label for="reply-\(String(deadline.id))">答复内容</label>
+                <textarea id="reply-\(String(deadline.id))" name="note" rows="3" required>\(chosen ? value(action, "note") : "")</textarea>
+                <button type="submit">记录答复</button></form></details>
+                """
+        }
+    }
+
+    private var hold: Markup {
+        if detail.summary.onHold {
+            return form("resume", "恢复办理（中止原因：\(detail.holdReason ?? "—")）", .empty, button: "恢复办理")
+        }
+        return form("hold", "中止办理", """
+            <label for="hold-reason">中止原因</label><textarea id="hold-reason" name="reason" rows="2" required>\(value("hold", "reason"))</textarea>
+            """, button: "中止")
+    }
+
+    private var leaderForms: [Markup] {
+        let chosen = value("assign", "assignee_id")
+        let options: [Markup] = workers.filter { $0.id != detail.summary.assigneeID }.map {
+            "<option value=\"\($0.id)\"\(chosen == String($0.id) ? " selected" : "")>\($0.displayName)（\($0.login)）</option>"
+        }
+        var forms: [Markup] = [form("assign", detail.summary.assigneeID == nil ? "分派承办人" : "改派（现承办：\(detail.summary.assigneeName ?? "—")）", """
+            <label for="assignee">承办人</label><select id="assignee" name="assignee_id" required><option value="">请选择</option>\(options)</select>
+            """, button: "分派")]
+        if detail.summary.leadLeaderName == nil {
+            forms.append(form("lead", "院领导包案", """
+                <label for="lead-date">化解目标日期（如 2026-12-31）</label>\
+                <input id="lead-date" name="target_date" required value="\(value("lead", "target_date"))" placeholder="2026-12-31">
+                """, button: "包案"))
+        }
+        if detail.typicalSummary == nil {
+            forms.append(form("typical", "标记为典型案例", """
+                <label for="typical-summary">典型意义（简述）</label><textarea id="typical-summary" name="summary" rows="3" required>\(value("typical", "summary"))</textarea>
+                """, button: "标记"))
+        }
+        return forms
+    }
+}

@@ -1,0 +1,61 @@
+import Domain
+import Foundation
+import Hummingbird
+import Postgres
+import Store
+
+/// The case page's actions besides stage changes: reply to a deadline, hold and resume (whoever
+/// works the case), assign, 包案 and typical flag (leaders). Each posts, then redirects back to
+/// the case page; a refusal re-shows the page with the user's input and the reason.
+struct CaseActionPages: Sendable {
+    let database: PostgresClient
+    let gate: WebGate
+    let pages: CasePages
+
+    func register(on router: Router<HuqiRequestContext>) {
+        action(router, "reply", done: "已记录答复。") { id, form, user, address in
+            guard let deadline = form["deadline_id"].flatMap(Int64.init) else { throw WebError.badRequest("请选择要答复的期限。") }
+            try await CaseDeadlines.recordReply(caseID: id, deadlineID: deadline, note: form["note"] ?? "", by: user.principal,
+                                                address: address, using: database)
+        }
+        action(router, "hold", done: "已中止办理，期限暂停计算。") { id, form, user, address in
+            try await CaseHolds.hold(caseID: id, reason: form["reason"] ?? "", by: user.principal, address: address, using: database)
+        }
+        action(router, "resume", done: "已恢复办理，未完成的期限已顺延。") { id, _, user, address in
+            _ = try await CaseHolds.resume(caseID: id, by: user.principal, address: address, using: database)
+        }
+        action(router, "assign", done: "已分派。") { id, form, user, address in
+            guard let assignee = form["assignee_id"].flatMap(Int.init) else {
+                throw CaseActionError(.invalid, code: "assign.assignee_missing", message: "请选择承办人。", field: "assignee_id")
+            }
+            try await CaseAssignment.assign(caseID: id, to: assignee, by: user.principal, address: address, using: database)
+        }
+        action(router, "lead", done: "已登记院领导包案。") { id, form, user, address in
+            guard let date = form["target_date"].flatMap({ CalendarDate(iso: $0) }) else {
+                throw CaseActionError(.invalid, code: "lead.target_date_invalid", message: "化解目标日期应写成 2026-12-31 的形式。", field: "target_date")
+            }
+            try await CaseStewardship.takeCharge(caseID: id, targetDate: date, by: user.principal, address: address, using: database)
+        }
+        action(router, "typical", done: "已标记为典型案例。") { id, form, user, address in
+            try await CaseStewardship.markTypical(caseID: id, summary: form["summary"] ?? "", by: user.principal, address: address, using: database)
+        }
+    }
+
+    /// One action route: read the form (CSRF checked), run it, redirect; a refusal re-shows the page.
+    private func action(_ router: Router<HuqiRequestContext>, _ name: String, done: String,
+                        _ run: @escaping @Sendable (Int64, WebForm, WebUser, String) async throws -> Void) {
+        router.post("/app/cases/{id}/\(name)") { request, context in
+            try await gate.page(request) { user in
+                guard let id = context.parameters.get("id", as: Int64.self) else { throw WebError.notFound() }
+                let form = try await WebForm.read(request, user: user)
+                do {
+                    try await run(id, form, user, context.clientAddress)
+                } catch let error as CaseActionError where error.kind == .invalid || error.kind == .conflict {
+                    return try await pages.casePage(id, user: user, notice: .error(error.message), status: .unprocessableContent,
+                                                    action: (name, form, error.message))
+                }
+                return WebPage.redirect(to: "/app/cases/\(id)", notice: .success(done))
+            }
+        }
+    }
+}
