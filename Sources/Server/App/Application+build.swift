@@ -56,6 +56,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     CaseActionPages(database: dependencies.database, gate: gate, pages: casePages).register(on: router)
     AssignmentPages(database: dependencies.database, gate: gate).register(on: router)
     ReportPages(database: dependencies.database, gate: gate).register(on: router)
+    AdminPages(database: dependencies.database, gate: gate, passwords: dependencies.passwords).register(on: router)
     return router
 }
 

@@ -21,8 +21,10 @@ struct CaseActionForms {
         guard detail.summary.stage != .closed else { return .empty }
         var parts: [Markup] = []
         if mayWork {
+            if detail.summary.stage == .triage { parts.append(override) }
             parts.append(contentsOf: replies)
             parts.append(hold)
+            parts.append(contentsOf: clueForms)
         }
         if AccessPolicy.canLeadCases(principal) { parts.append(contentsOf: leaderForms) }
         return Markup(parts)
@@ -58,6 +60,32 @@ struct CaseActionForms {
                 <textarea id="reply-\(String(deadline.id))" name="note" rows="3" required>\(chosen ? value(action, "note") : "")</textarea>
                 <button type="submit">记录答复</button></form></details>
                 """
+        }
+    }
+
+    private var override: Markup {
+        let current = detail.summary.petitionRelated == true
+        return form("override", "更正分流结论（现为\(current ? "涉信访事项" : "非涉信访事项")）", """
+            <input type="hidden" name="petition_related" value="\(current ? "false" : "true")">
+            <p>更正为：<strong>\(current ? "非涉信访事项" : "涉信访事项")</strong></p>
+            <label for="override-reason">更正理由</label><textarea id="override-reason" name="reason" rows="2" required>\(value("override", "reason"))</textarea>
+            """, button: "更正")
+    }
+
+    /// Transfer a clue to its department, then record its result.
+    private var clueForms: [Markup] {
+        detail.clues.filter { $0.result == nil }.map { clue in
+            let id = String(clue.id)
+            if clue.department == nil {
+                return form("clues/\(id)/transfer", "移送线索：\(clue.summary)", """
+                    <label for="clue-\(id)-department">移送部门</label><input id="clue-\(id)-department" name="department" required>
+                    """, button: "移送")
+            }
+            let options: [Markup] = SupervisionClues.results.map { "<option>\($0)</option>" }
+            return form("clues/\(id)/result", "线索结果：\(clue.summary)（已移送\(clue.department ?? "")）", """
+                <label for="clue-\(id)-result">结果</label><select id="clue-\(id)-result" name="result" required><option value="">请选择</option>\(options)</select>
+                <label for="clue-\(id)-note">说明（可不填）</label><textarea id="clue-\(id)-note" name="note" rows="2"></textarea>
+                """, button: "记录结果")
         }
     }
 

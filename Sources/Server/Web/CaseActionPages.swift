@@ -18,6 +18,20 @@ struct CaseActionPages: Sendable {
             try await CaseDeadlines.recordReply(caseID: id, deadlineID: deadline, note: form["note"] ?? "", by: user.principal,
                                                 address: address, using: database)
         }
+        action(router, "override", done: "已更正分流结论。") { id, form, user, address in
+            try await CaseStewardship.overrideTriage(caseID: id, petitionRelated: form["petition_related"] == "true", reason: form["reason"] ?? "",
+                                                     by: user.principal, address: address, using: database)
+        }
+        action(router, "clues/{clue}/transfer", done: "线索已移送。") { _, form, user, address in
+            guard let clue = form.routeClue else { throw WebError.notFound() }
+            _ = try await SupervisionClues.transfer(clueID: clue, department: form["department"] ?? "", by: user.principal, address: address,
+                                                    using: database)
+        }
+        action(router, "clues/{clue}/result", done: "已记录线索结果。") { _, form, user, address in
+            guard let clue = form.routeClue else { throw WebError.notFound() }
+            _ = try await SupervisionClues.recordResult(clueID: clue, result: form["result"] ?? "", note: form["note"], by: user.principal,
+                                                        address: address, using: database)
+        }
         action(router, "hold", done: "已中止办理，期限暂停计算。") { id, form, user, address in
             try await CaseHolds.hold(caseID: id, reason: form["reason"] ?? "", by: user.principal, address: address, using: database)
         }
@@ -47,7 +61,8 @@ struct CaseActionPages: Sendable {
         router.post("/app/cases/{id}/\(name)") { request, context in
             try await gate.page(request) { user in
                 guard let id = context.parameters.get("id", as: Int64.self) else { throw WebError.notFound() }
-                let form = try await WebForm.read(request, user: user)
+                var form = try await WebForm.read(request, user: user)
+                form.routeClue = context.parameters.get("clue", as: Int64.self)
                 do {
                     try await run(id, form, user, context.clientAddress)
                 } catch let error as CaseActionError where error.kind == .invalid || error.kind == .conflict {

@@ -52,7 +52,8 @@ struct CasePages: Sendable {
         let principal = user.principal
         if AccessPolicy.canWorkCases(principal) { return WebPage.redirect(to: "/app/queues") }
         if principal.partnerID != nil { return WebPage.redirect(to: "/app/batches") }
-        if principal.has(.office) || principal.has(.admin) { return WebPage.redirect(to: "/app/reports/weekly") }
+        if principal.has(.office) { return WebPage.redirect(to: "/app/reports/weekly") }
+        if principal.has(.admin) { return WebPage.redirect(to: "/app/admin/users") }
         return WebPage.render("首页", user: user, body: "<p>您的账号还没有可用的功能，请联系管理员分配角色。</p>")
     }
 

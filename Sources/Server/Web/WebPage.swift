@@ -97,6 +97,10 @@ enum WebPage {
             links.append("<a href=\"/app/assignments\">批量改派</a>")
         }
         if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/reports/weekly\">周报</a>") }
+        if principal.has(.admin) {
+            links.append("<a href=\"/app/admin/partners\">合作单位</a>")
+            links.append("<a href=\"/app/admin/users\">用户</a>")
+        }
         return """
             <nav aria-label="主导航">\(links)</nav>
             <form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="\(user.csrfToken)">\
