@@ -1,3 +1,5 @@
+import Reporting
+
 /// HTML that is safe to send: literal parts are written by us, and every `String`
 /// interpolated into it is escaped. The only way to insert markup is to interpolate another
 /// `Markup`, so user input can never become markup by accident (the pages' equivalent of the
@@ -30,21 +32,7 @@ struct Markup: ExpressibleByStringInterpolation, Sendable, CustomStringConvertib
     }
 
     /// `text` with `& < > " '` escaped, for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 
     struct StringInterpolation: StringInterpolationProtocol {
         var html = ""
