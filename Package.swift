@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library, as a Swift module.
@@ -57,10 +58,10 @@ let package = Package(
             name: "Domain",
             swiftSettings: swiftSettings
         ),
-        // Readers for partner batches: encodings, CSV, JSON (XLSX later), header mapping.
+        // Readers for partner batches: encodings, CSV, JSON, XLSX (ZIP + XML), header mapping.
         .target(
             name: "Intake",
-            dependencies: ["Domain"],
+            dependencies: ["Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         // Renderings of reports (HTML with SVG charts, CSV for Excel, JSON, Markdown): pure text.
@@ -143,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeTests",
-            dependencies: ["Intake", "Domain"],
+            dependencies: ["Intake", "Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

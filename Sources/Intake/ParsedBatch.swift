@@ -2,7 +2,7 @@ import Domain
 
 /// A batch file opened for reading: its shape, and its rows as a stream.
 public struct ParsedBatch {
-    /// `csv`, `json` (later `xlsx`).
+    /// `csv`, `json` or `xlsx`.
     public var format: String
     /// The text encoding found (CSV), or UTF-8 (JSON).
     public var encoding: TextDecoding.Encoding
@@ -14,8 +14,8 @@ public struct ParsedBatch {
     public var warnings: [FieldIssue]
 }
 
-/// Reads a payload whatever its format: JSON when it starts with `{`, XLSX (refused for now)
-/// when it is a ZIP, CSV otherwise.
+/// Reads a payload whatever its format, by its content (not its name): XLSX when it is a ZIP,
+/// JSON when it starts with `{`, CSV otherwise.
 public enum BatchReader {
     /// Limits that keep one upload from exhausting the server.
     public struct Limits: Sendable {
@@ -24,10 +24,11 @@ public enum BatchReader {
     }
 
     /// Reads the payload, or throws a `BatchReadError` saying why the file is unusable.
-    public static func read(_ bytes: [UInt8], limits: Limits = Limits()) throws -> ParsedBatch {
+    /// `sheet` names the worksheet of an XLSX file (default: the first).
+    public static func read(_ bytes: [UInt8], limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {
         let significant = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         guard !significant.isEmpty, !(bytes.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else { throw BatchReadError.empty }
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { throw BatchReadError.xlsxNotYet }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes, sheet: sheet, limits: limits) }
         let (text, encoding) = try TextDecoding.decode(bytes)
         if text.drop(while: { $0.isWhitespace }).first == "{" {
             return try JSONBatchReader.read(text, limits: limits)

@@ -258,4 +258,24 @@ struct BatchUploadTests {
             }
         }
     }
+
+    @Test("an XLSX body is recognised by its content; `sheet` picks a worksheet and an unknown one is a coded 422 with the batch kept")
+    func xlsxUpload() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let body = try Data(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("fixtures/batches/batch4.xlsx"))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let auth: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", .contentType: "application/octet-stream"]
+                let wrong = try await http.execute(uri: "/api/v1/batches?sheet=%E7%AC%AC%E4%BA%94%E6%89%B9", method: .post, headers: auth,
+                                                   body: ByteBuffer(bytes: Array(body)))
+                #expect(wrong.status == .unprocessableContent)
+                #expect(try json(wrong)["code"] as? String == "xlsx.sheet_not_found")
+                let named = try await http.execute(uri: "/api/v1/batches?sheet=%E7%AC%AC%E5%9B%9B%E6%89%B9", method: .post, headers: auth,
+                                                   body: ByteBuffer(bytes: Array(body)))
+                #expect(named.status == .created)
+                #expect(try counts(named)["accepted"] == 22)
+                #expect(try await count(client, "SELECT count(*) FROM batches WHERE format = 'xlsx'") == 2, "the refused upload is kept too")
+            }
+        }
+    }
 }

@@ -84,6 +84,28 @@ struct FixtureTests {
             #expect(try stored[0].decode(Int.self, at: 0) == expected.count, "every upload kept with its bytes")
         }
     }
+
+    @Test("batch 4 as XLSX (written by openpyxl) and as CSV make the same cases, column for column")
+    func xlsxTwin() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let xlsx = try await submit("batches/batch4.xlsx", partnerID: fixture.partnerA.id, client: client)
+            let csv = try await submit("batches/batch4-utf8.csv", partnerID: fixture.partnerB.id, client: client)
+            #expect(xlsx.format == "xlsx" && xlsx.counts.accepted == 22 && xlsx.counts.rejected == 0)
+            #expect(csv.counts.accepted + csv.counts.duplicate == 22, "the second partner's copies are flagged as possible duplicates")
+            let columns = BatchApplicationColumns.compared
+            let differing = try await client.query(PostgresQuery(unsafeSQL: """
+                SELECT count(*) FROM cases a JOIN cases b ON a.external_ref = b.external_ref AND a.partner_id <> b.partner_id
+                WHERE a.partner_id = \(fixture.partnerA.id) AND (\(columns.map { "a.\($0)" }.joined(separator: ", ")))
+                      IS DISTINCT FROM (\(columns.map { "b.\($0)" }.joined(separator: ", ")))
+                """))[0].decode(Int.self, at: 0)
+            let paired = try await client.query("""
+                SELECT count(*) FROM cases a JOIN cases b ON a.external_ref = b.external_ref AND a.partner_id = \(fixture.partnerA.id)
+                AND b.partner_id = \(fixture.partnerB.id)
+                """)[0].decode(Int.self, at: 0)
+            #expect(paired == 22 && differing == 0)
+        }
+    }
 }
 
 @Suite("triage rules in the database")
@@ -95,4 +117,11 @@ struct TriageRuleStorageTests {
             #expect(stored == TriageRuleSet.standard)
         }
     }
+}
+
+/// The case columns a batch writes (what a twin file must reproduce).
+enum BatchApplicationColumns {
+    static let compared = ["seq", "enterprise_name", "credit_code", "region_code", "enterprise_kind", "reporter_name", "reporter_id_number",
+                           "phone", "respondent", "matter_type", "claim", "petitioned_before", "first_petition_date", "petition_count",
+                           "amount_wan", "litigation_stage", "handed_over_on", "remarks", "petition_related", "unit_code"]
 }

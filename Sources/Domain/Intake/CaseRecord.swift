@@ -32,6 +32,9 @@ public struct RawRow: Sendable, Hashable {
     public var extra: [String: String]
     /// Set when the row had more or fewer cells than the header.
     public var cellCountIssue: FieldIssue?
+    /// Problems the reader found in single cells (an ID number Excel stored as a number); the
+    /// normalizer reports them and does not parse those cells again.
+    public var cellIssues: [FieldIssue] = []
 
     /// Creates a raw row.
     public init(number: Int, cells: [String: String], extra: [String: String] = [:], cellCountIssue: FieldIssue? = nil) {

@@ -15,9 +15,10 @@ public struct RowNormalizer: Sendable {
 
     /// The row's record (nil when any error) and its issues.
     public func normalize(_ raw: RawRow) -> NormalizedRow {
-        var issues: [FieldIssue] = raw.cellCountIssue.map { [$0] } ?? []
+        var issues: [FieldIssue] = (raw.cellCountIssue.map { [$0] } ?? []) + raw.cellIssues
+        let unreadable = Set(raw.cellIssues.map(\.field))
         func text(_ field: String) -> String? {
-            guard let value = raw.cells[field] else { return nil }
+            guard let value = raw.cells[field], !unreadable.contains(field) else { return nil }
             let clean = TextNormalizer.normalize(value, keepingFullWidthParentheses: field == "enterprise_name" || field == "respondent")
             if let limit = CanonicalField.named(field)?.maximumLength, clean.count > limit {
                 issues.append(.error(field, "field.too_long", "“\(CanonicalField.named(field)!.header)”超过 \(limit) 个字。"))

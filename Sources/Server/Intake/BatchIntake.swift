@@ -30,7 +30,7 @@ public struct BatchIntake: Sendable {
         let content: BatchContent
         do {
             progress("读取与校验…")
-            let parsed = try BatchReader.read(submission.payload, limits: limits)
+            let parsed = try BatchReader.read(submission.payload, limits: limits, sheet: submission.sheet)
             let normalizer = RowNormalizer(regions: RegionResolver(divisions: try await BatchQueries.divisions(using: client)), uploadDate: today)
             let rules = try await TriageRules.current(using: client)
             let rows = TriagedRows(raw: parsed.rows, normalizer: normalizer, rules: rules) { count in

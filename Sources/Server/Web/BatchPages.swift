@@ -52,12 +52,14 @@ struct BatchPages: Sendable {
             """)
     }
 
-    private func uploadForm(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String?) -> Markup {
+    private func uploadForm(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String?, sheet: String = "") -> Markup {
         """
         <form class="card" method="post" action="/app/batches" enctype="multipart/form-data">
         \(user.csrfField)
-        <label for="file">批次文件（CSV、JSON；Excel 请另存为 CSV）</label>
-        <input id="file" name="file" type="file" required accept=".csv,.json,.txt">
+        <label for="file">批次文件（Excel .xlsx、CSV 或 JSON）</label>
+        <input id="file" name="file" type="file" required accept=".xlsx,.csv,.json,.txt">
+        <label for="sheet">工作表名称（Excel 文件，可不填：默认第一个）</label>
+        <input id="sheet" name="sheet" value="\(sheet)">
         <label for="batch_no">第几批（可不填）</label>
         <input id="batch_no" name="batch_no" inputmode="numeric" value="\(batchNumber)"\(error == nil ? "" : " aria-invalid=\"true\"")>
         \(error.map { Markup("<p class=\"field-error\" id=\"batch_no-error\">\($0)</p>") } ?? .empty)
@@ -74,21 +76,22 @@ struct BatchPages: Sendable {
         var batchNumber: Int?
         if let text = form["batch_no"] {
             guard let number = Int(text), number > 0 else {
-                return try await rerender(user, batchNumber: text, dryRun: dryRun, error: "“第几批”应为正整数，如 3。")
+                return try await rerender(user, batchNumber: text, dryRun: dryRun, error: "“第几批”应为正整数，如 3。", sheet: form["sheet"])
             }
             batchNumber = number
         }
         guard let file = form.files["file"], !file.bytes.isEmpty else {
-            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: "请选择要上传的文件（文件不能为空）。")
+            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: "请选择要上传的文件（文件不能为空）。",
+                                      sheet: form["sheet"])
         }
         let submission = BatchSubmission(partnerID: partnerID, batchNumber: batchNumber,
                                          uploader: AuditEvent(by: user.principal, action: "batch.upload", address: context.clientAddress),
-                                         payload: file.bytes, idempotencyKey: nil, dryRun: dryRun)
+                                         payload: file.bytes, idempotencyKey: nil, dryRun: dryRun, sheet: form["sheet"])
         let summary: BatchSummary
         do {
             summary = try await BatchIntake(client: database).submit(submission)
         } catch let error as BatchError {
-            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: error.message)
+            return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: error.message, sheet: form["sheet"])
         }
         guard let id = summary.batchID else { return try await result(summary, user: user, notice: .success("试运行完成：以下为校验结果，没有保存任何案件。")) }
         let notice: WebPage.Notice = summary.status == "rejected" ? .error(summary.errorMessage ?? "文件无法读取。")
@@ -96,9 +99,9 @@ struct BatchPages: Sendable {
         return WebPage.redirect(to: "/app/batches/\(id)", notice: notice)
     }
 
-    private func rerender(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String) async throws -> Response {
+    private func rerender(_ user: WebUser, batchNumber: String, dryRun: Bool, error: String, sheet: String? = nil) async throws -> Response {
         WebPage.render("批次上传", user: user, notice: .error(error), status: .unprocessableContent,
-                       body: uploadForm(user, batchNumber: batchNumber, dryRun: dryRun, error: error))
+                       body: uploadForm(user, batchNumber: batchNumber, dryRun: dryRun, error: error, sheet: sheet ?? ""))
     }
 
     private func result(_ summary: BatchSummary, user: WebUser, notice: WebPage.Notice?) async throws -> Response {

@@ -39,9 +39,13 @@ public struct BatchSubmission: Sendable {
     public var payload: [UInt8]
     public var idempotencyKey: String?
     public var dryRun: Bool
+    /// The worksheet to read from an XLSX file (nil: the first).
+    public var sheet: String?
 
     /// Bundles an upload.
-    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: [UInt8], idempotencyKey: String?, dryRun: Bool) {
+    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: [UInt8], idempotencyKey: String?, dryRun: Bool,
+                sheet: String? = nil) {
+        self.sheet = sheet
         self.partnerID = partnerID
         self.batchNumber = batchNumber
         self.uploader = uploader

@@ -18,6 +18,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "批次号（第几批）") var batchNo: Int?
     @Flag(name: .long, help: "只校验并报告，不写入") var dryRun = false
     @Option(name: .long, help: "幂等键：同一个键重复导入只保存一次") var idempotencyKey: String?
+    @Option(name: .long, help: "XLSX 文件中要读取的工作表名称（默认第一个）") var sheet: String?
 
     func run() async throws {
         var unreadable = false
@@ -34,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
             uploader.action = "batch.upload"
             let summary = try await BatchIntake(client: session.client).submit(BatchSubmission(
                 partnerID: partner.id, batchNumber: batchNo, uploader: uploader, payload: Array(data),
-                idempotencyKey: idempotencyKey, dryRun: dryRun)) { step in
+                idempotencyKey: idempotencyKey, dryRun: dryRun, sheet: sheet)) { step in
                 FileHandle.standardError.write(Data("\(step)\n".utf8))
             }
             print(Self.describe(summary))
