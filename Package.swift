@@ -64,10 +64,10 @@ let package = Package(
             dependencies: ["Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
-        // Renderings of reports (HTML with SVG charts, CSV for Excel, JSON, Markdown): pure text.
+        // Renderings of reports (HTML with SVG charts, CSV for Excel, JSON, Markdown, XLSX).
         .target(
             name: "Reporting",
-            dependencies: ["Domain"],
+            dependencies: ["Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         // Repositories over Postgres and the migration runner for sql/.
@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "Server", "Store", "Postgres", "Domain", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

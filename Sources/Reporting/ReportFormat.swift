@@ -1,9 +1,9 @@
 import Domain
 import Foundation
 
-/// The formats a weekly summary is rendered in (XLSX comes with the Excel issue).
+/// The formats a weekly summary is rendered in.
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
-    case html, csv, json, md
+    case html, csv, json, md, xlsx
 
     /// The HTTP content type.
     public var contentType: String {
@@ -12,6 +12,7 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
         case .csv: "text/csv; charset=utf-8"
         case .json: "application/json; charset=utf-8"
         case .md: "text/markdown; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     }
 
@@ -22,12 +23,13 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
 /// Renders a summary in any format: the one entry point the CLI, the API and the scheduler use.
 public enum WeeklyReport {
     /// The file's bytes.
-    public static func render(_ summary: WeeklySummary, as format: ReportFormat) -> [UInt8] {
+    public static func render(_ summary: WeeklySummary, as format: ReportFormat) throws -> [UInt8] {
         switch format {
         case .html: Array(WeeklyHTML.render(summary).utf8)
         case .csv: WeeklyCSV.render(summary)
         case .json: Array(json(summary))
         case .md: Array(WeeklyMarkdown.render(summary).utf8)
+        case .xlsx: try WeeklyXLSX.render(summary)
         }
     }
 

@@ -45,6 +45,9 @@ struct BatchController: Sendable {
             if request.uri.queryParameters["format"] == "csv" {
                 return ErrorListCSV.response(problems, batchID: id)
             }
+            if request.uri.queryParameters["format"] == "xlsx" {
+                return try SpreadsheetExports.errorList(problems, batchID: id)
+            }
             return try IdentityController.Page(items: problems).response(from: request, context: context)
         }
     }

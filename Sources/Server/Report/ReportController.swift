@@ -32,19 +32,21 @@ struct ReportController: Sendable {
             }
             let formatText = request.uri.queryParameters["format"].map(String.init) ?? "json"
             guard let format = ReportFormat(rawValue: formatText) else {
-                throw Problem(status: .unprocessableContent, code: "report.format_invalid", title: "format 应为 html、csv、json 或 md。")
+                throw Problem(status: .unprocessableContent, code: "report.format_invalid", title: "format 应为 html、csv、json、md 或 xlsx。")
             }
             var headers: HTTPFields = [.contentType: format.contentType]
             let bytes: [UInt8]
             // The office sees the issued snapshot; a leader always gets live numbers of their scope.
+            // (XLSX is not stored: it is rendered from the snapshot's numbers.)
             if principal.has(.office) || principal.has(.admin),
-               let (snapshot, stored) = try await WeeklySnapshots.latest(week: week, format: format.rawValue, using: database) {
+               let (snapshot, stored) = try await WeeklySnapshots.latest(week: week, format: format == .xlsx ? "json" : format.rawValue,
+                                                                         using: database) {
                 headers[HTTPField.Name("X-Huqi-Snapshot-Version")!] = String(snapshot.version)
-                bytes = stored
+                bytes = format == .xlsx ? try WeeklyReport.render(try WeeklyReport.decode(Data(stored)), as: .xlsx) : stored
             } else {
-                bytes = WeeklyReport.render(try await WeeklyIssuer(database: database).summary(of: week, for: principal), as: format)
+                bytes = try WeeklyReport.render(try await WeeklyIssuer(database: database).summary(of: week, for: principal), as: format)
             }
-            if format == .csv || format == .md {
+            if format == .csv || format == .md || format == .xlsx {
                 headers[.contentDisposition] = "attachment; filename*=UTF-8''" +
                     (format.fileName(for: week).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report")
             }

@@ -122,7 +122,7 @@ struct BatchPages: Sendable {
             </dl>
             \(summary.errorMessage.map { Markup("<p class=\"notice error\">\($0)</p>") } ?? .empty)
             <h2>问题行</h2>
-            \(summary.batchID.map { Markup("<p><a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>下载问题清单（CSV，可用 Excel 打开）</a></p>") } ?? .empty)
+            \(summary.batchID.map { Markup("<p>下载问题清单：<a href=\"/api/v1/batches/\($0)/errors?format=xlsx\" download>Excel</a> · <a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>CSV</a></p>") } ?? .empty)
             <table><thead><tr><th scope="col">行号</th><th scope="col">列</th><th scope="col">代码</th><th scope="col">说明</th><th scope="col">结果</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\">没有问题行。</td></tr>"] : rows)</tbody></table>
             <p><a href="/app/batches">返回批次列表</a></p>

@@ -113,12 +113,26 @@ struct CasePages: Sendable {
         for key in ["stage", "unit", "mine", "overdue", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
         let sortLinks: Markup = "排序：<a href=\"?\(Self.query(kept, sort: "due"))\">最早到期</a> · <a href=\"?\(Self.query(kept, sort: "newest"))\">最新受理</a>"
         return WebPage.render(query["mine"].map(String.init) == "1" ? "我的案件" : "案件列表", user: user, notice: WebPage.Notice.from(request), body: """
-            <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a></p>
+            <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a> · <a href="\(Self.exportURL(filter))" download>导出 Excel</a></p>
             <table><thead><tr><th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
             <th scope="col">最近期限</th><th scope="col">承办人</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"7\">没有符合条件的案件。</td></tr>"] : rows)</tbody></table>
             \(WebPaging.links(path: "/app/cases", query: kept, page: page, hasMore: cases.count > Self.pageSize))
             """)
+    }
+
+    /// The same list as an Excel file, through the API (same filters, same scope).
+    private static func exportURL(_ filter: CaseFilter) -> String {
+        var items = [URLQueryItem(name: "format", value: "xlsx")]
+        if let stage = filter.stage { items.append(URLQueryItem(name: "stage", value: stage.rawValue)) }
+        if let unit = filter.unit { items.append(URLQueryItem(name: "unit", value: unit)) }
+        if filter.includeSubunits { items.append(URLQueryItem(name: "subunits", value: "true")) }
+        if filter.overdue == true { items.append(URLQueryItem(name: "overdue", value: "true")) }
+        if let assignee = filter.assigneeID { items.append(URLQueryItem(name: "assignee", value: String(assignee))) }
+        var components = URLComponents()
+        components.path = "/api/v1/cases"
+        components.queryItems = items
+        return components.string ?? "/api/v1/cases?format=xlsx"
     }
 
     private static func query(_ kept: [String: String], sort: String) -> String {

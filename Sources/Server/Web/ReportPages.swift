@@ -30,7 +30,8 @@ struct ReportPages: Sendable {
             <p>\(week.monday.description) 至 \(week.sunday.description)\(principal.has(.leader) && !principal.has(.office) ? "（本院及下级院）" : "")</p>
             <ul class="links">
             <li><a id="open-weekly" href="\(base)?format=html">查看周报（可打印）</a></li>
-            <li><a href="\(base)?format=csv" download>下载 CSV（Excel 可打开）</a></li>
+            <li><a href="\(base)?format=xlsx" download>下载 Excel（每张表一个工作表）</a></li>
+            <li><a href="\(base)?format=csv" download>下载 CSV</a></li>
             <li><a href="\(base)?format=md" download>下载 Markdown</a></li>
             <li><a href="\(base)?format=json" download>下载 JSON</a></li>
             </ul>

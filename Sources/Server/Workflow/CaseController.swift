@@ -13,8 +13,14 @@ struct CaseController: Sendable {
     func register(on group: RouterGroup<HuqiRequestContext>) {
         group.get("cases") { request, context in
             let principal = try context.requirePrincipal()
-            let filter = try Self.filter(from: request, principal: principal)
-            return IdentityController.Page(items: try await CaseQueries.list(filter, for: principal, using: database))
+            var filter = try Self.filter(from: request, principal: principal)
+            if request.uri.queryParameters["format"] == "xlsx" {
+                // The export: every matching case in scope (up to 10 000), not one page.
+                if request.uri.queryParameters["limit"] == nil { (filter.limit, filter.offset) = (10_000, 0) }
+                return try SpreadsheetExports.cases(try await CaseQueries.list(filter, for: principal, using: database))
+            }
+            return try await IdentityController.Page(items: try await CaseQueries.list(filter, for: principal, using: database))
+                .response(from: request, context: context)
         }
         group.get("cases/{id}") { _, context in
             let principal = try context.requirePrincipal()

@@ -5,7 +5,7 @@ import Reporting
 import Server
 import Store
 
-/// `huqi report weekly [--week 2026-W48] [--format html|csv|json|md] [-o FILE] [--issue]`.
+/// `huqi report weekly [--week 2026-W48] [--format html|csv|json|md|xlsx] [-o FILE] [--issue]`.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -19,7 +19,7 @@ struct ReportCommand: AsyncParsableCommand {
             discussion: "--issue 把本次结果存为该周的一个新版本快照（不可修改，旧版本保留）。")
 
         @Option(name: .long, help: "ISO 周，如 2026-W48（默认上周）") var week: String?
-        @Option(name: .long, help: "格式：html|csv|json|md") var format: String = "md"
+        @Option(name: .long, help: "格式：html|csv|json|md|xlsx") var format: String = "md"
         @Option(name: .shortAndLong, help: "写入文件（默认输出到标准输出）") var output: String?
         @Flag(name: .long, help: "存为该周的快照") var issue = false
 
@@ -32,10 +32,10 @@ struct ReportCommand: AsyncParsableCommand {
                 } else {
                     target = WeeklyIssuer.lastCompleteWeek()
                 }
-                guard let format = ReportFormat(rawValue: format) else { throw ValidationError("--format 应为 html、csv、json 或 md。") }
+                guard let format = ReportFormat(rawValue: format) else { throw ValidationError("--format 应为 html、csv、json、md 或 xlsx。") }
                 let issuer = WeeklyIssuer(database: session.client)
                 let summary = try await issuer.summary(of: target, for: WeeklyIssuer.programmeOffice(label: session.actor.actorLabel))
-                let bytes = WeeklyReport.render(summary, as: format)
+                let bytes = try WeeklyReport.render(summary, as: format)
                 if let output {
                     // Written in place, never by rename: `-o /dev/null` or a pipe must stay what it is.
                     let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -1,0 +1,35 @@
+import Hummingbird
+import Reporting
+import Store
+
+/// Lists as Excel workbooks: a batch's problem rows and a (filtered, in-scope) case list.
+/// Text is written as text (never a formula); counts and dates as values Excel can sort.
+enum SpreadsheetExports {
+    static let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    static func errorList(_ problems: [RowProblem], batchID: Int64) throws -> Response {
+        let rows: [[XLSXWriter.Cell]] = problems.map { p in
+            [.number(Double(p.row)), .text(p.column), .text(p.field), .text(p.code), .text(p.message),
+             .text(p.severity == "error" ? "错误" : "警告"), .text(p.outcome == "rejected" ? "未接收" : "已接收")]
+        }
+        let sheet = XLSXWriter.Sheet(name: "问题行", header: ["行号", "列", "字段", "错误代码", "说明", "级别", "结果"], rows: rows)
+        return response(try XLSXWriter.write([sheet]), fileName: "batch-\(batchID)-errors.xlsx")
+    }
+
+    static func cases(_ cases: [CaseSummary]) throws -> Response {
+        let rows: [[XLSXWriter.Cell]] = cases.map { c in
+            [.number(Double(c.id)), .text(c.externalRef), .text(c.partner), .text(c.unitName), .text(c.enterpriseName),
+             c.creditCode.map { .text($0) } ?? .empty, .text(c.stageName), .text(c.petitionRelated == true ? "涉信访" : "非涉信访"),
+             .text(c.acceptedOn.description), c.nextDueOn.map { .text($0.description) } ?? .empty, .text(c.overdue ? "逾期" : ""),
+             c.assigneeName.map { .text($0) } ?? .empty]
+        }
+        let sheet = XLSXWriter.Sheet(name: "案件", header: ["编号", "案件编号", "合作单位", "检察院", "企业名称", "统一社会信用代码", "阶段", "分流",
+                                                           "受理日期", "最近期限", "逾期", "承办人"], rows: rows)
+        return response(try XLSXWriter.write([sheet]), fileName: "cases.xlsx")
+    }
+
+    private static func response(_ bytes: [UInt8], fileName: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(fileName)\""],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
