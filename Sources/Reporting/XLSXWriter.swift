@@ -137,21 +137,15 @@ public enum XLSXWriter {
         text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
     }
 
-    /// XML text: `& < > "` escaped; characters XML 1.0 cannot carry dropped.
+    /// XML text: escaped like HTML text; characters XML 1.0 cannot carry dropped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        let carried = text.unicodeScalars.allSatisfy(isXMLCharacter) ? text
+            : String(String.UnicodeScalarView(text.unicodeScalars.filter(isXMLCharacter)))
+        return HTML.escape(carried)
+    }
+
+    private static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : scalar == "\t" || scalar == "\n" || scalar == "\r"
     }
 
     static func uniqueNames(_ names: [String]) -> [String] {

@@ -96,5 +96,8 @@ struct XLSXReaderTests {
         #expect(code(try XLSXSample.make(rows: XLSXSample.headerRow(1), sheetPrefix: dtd)) == "xlsx.dtd_refused")
         #expect(code(try XLSXSample.make(rows: XLSXSample.headerRow(1) + "<row r=\"2\">\(XLSXSample.text("ZZ2", "x"))</row>")) == "xlsx.too_many_columns")
         #expect(code(Array("PK\u{3}\u{4}not really a zip".utf8)) == "xlsx.not_a_zip")
+        let twoRows = XLSXSample.headerRow(1) + (2...3).map { "<row r=\"\($0)\">\(XLSXSample.text("B\($0)", "R-\($0)"))</row>" }.joined()
+        let tooMany = #expect(throws: BatchReadError.self) { try BatchReader.read(try XLSXSample.make(rows: twoRows), limits: .init(maximumRows: 1)) }
+        #expect(tooMany?.code == "batch.too_many_rows")
     }
 }
