@@ -38,11 +38,16 @@ struct WebSession: Sendable {
         router.post("/logout") { request, context in try await logout(request, context) }
     }
 
-    /// The user of a page request, or nil when there is no valid session.
-    static func user(of request: Request, database: PostgresClient) async -> WebUser? {
-        guard let token = request.cookies[AuthenticationMiddleware.cookieName]?.value, !token.isEmpty,
-              let (principal, csrf) = try? await SessionRepository(client: database).resolve(token: token) else { return nil }
-        return WebUser(principal: principal, csrfToken: csrf)
+    /// The user of a page request, or nil when there is no valid session (an unknown, ended or
+    /// expired one). A database failure is thrown, not taken for "signed out".
+    static func user(of request: Request, database: PostgresClient) async throws -> WebUser? {
+        guard let token = request.cookies[AuthenticationMiddleware.cookieName]?.value, !token.isEmpty else { return nil }
+        do {
+            let (principal, csrf) = try await SessionRepository(client: database).resolve(token: token)
+            return WebUser(principal: principal, csrfToken: csrf)
+        } catch is IdentityError {
+            return nil
+        }
     }
 
     /// Where to go after signing in: only a path of this site.
@@ -78,7 +83,7 @@ struct WebSession: Sendable {
     }
 
     private func logout(_ request: Request, _ context: HuqiRequestContext) async throws -> Response {
-        guard let user = await Self.user(of: request, database: database),
+        guard let user = try await Self.user(of: request, database: database),
               let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else { return WebPage.redirect(to: "/login") }
         _ = try await WebForm.read(request, user: user)
         try await SessionRepository(client: database).end(token: token, principal: user.principal, address: context.clientAddress)
@@ -94,7 +99,7 @@ struct WebGate: Sendable {
     let database: PostgresClient
 
     func page(_ request: Request, _ body: (WebUser) async throws -> Response) async throws -> Response {
-        guard let user = await WebSession.user(of: request, database: database) else {
+        guard let user = try await WebSession.user(of: request, database: database) else {
             let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
             let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/app"
             return WebPage.redirect(to: "/login?next=\(encoded)")
