@@ -33,6 +33,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     let router = Router(context: HuqiRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: DatabaseOutageMiddleware())
     HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
     MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
     let api = router.group("api/v1")
