@@ -32,7 +32,12 @@ struct BatchPages: Sendable {
     private func list(_ request: Request, _ user: WebUser) async throws -> Response {
         _ = try partnerID(user)
         let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
-        let batches = try await BatchQueries.list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize, using: database)
+        let sort = request.uri.queryParameters["sort"].flatMap { BatchQueries.Sort(rawValue: String($0)) } ?? .newest
+        let batches = try await BatchQueries.list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize,
+                                                  sort: sort, using: database)
+        let sortLinks: [Markup] = [(BatchQueries.Sort.newest, "最新"), (.oldest, "最早"), (.rejected, "拒绝行最多")].map { option, label in
+            option == sort ? "<strong>\(label)</strong>" : "<a href=\"/app/batches?sort=\(option.rawValue)\">\(label)</a>"
+        }
         let rows: [Markup] = batches.prefix(Self.pageSize).map { batch in
             """
             <tr><td><a href="/app/batches/\(batch.batchID ?? 0)">\(batch.batchID ?? 0)</a></td><td>\(batch.batchNumber.map(String.init) ?? "—")</td>
@@ -44,11 +49,12 @@ struct BatchPages: Sendable {
         return WebPage.render("批次上传", user: user, notice: WebPage.Notice.from(request), body: """
             \(uploadForm(user, batchNumber: "", dryRun: false, error: nil))
             <h2>本单位的批次</h2>
-            <table><caption>按上传时间倒序</caption>
+            <p>排序：\(Markup(sortLinks, separator: " · "))</p>
+            <table>
             <thead><tr><th scope="col">批次</th><th scope="col">第几批</th><th scope="col">状态</th><th scope="col">格式</th><th scope="col">总行数</th>
             <th scope="col">新增</th><th scope="col">更正</th><th scope="col">疑似重复</th><th scope="col">拒绝</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"9\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
-            \(WebPaging.links(path: "/app/batches", query: [:], page: page, hasMore: batches.count > Self.pageSize))
+            \(WebPaging.links(path: "/app/batches", query: ["sort": sort.rawValue], page: page, hasMore: batches.count > Self.pageSize))
             """)
     }
 

@@ -53,10 +53,26 @@ public enum BatchQueries {
             """).first.map(decodeSummary)
     }
 
-    /// Batches the principal may see, newest first.
-    public static func list(for principal: Principal, limit: Int, offset: Int, using client: PostgresClient) async throws -> [BatchSummary] {
+    /// How a batch list is ordered.
+    public enum Sort: String, Sendable, CaseIterable {
+        case newest, oldest
+        /// Most rejected rows first.
+        case rejected
+
+        var orderBy: String {
+            switch self {
+            case .newest: "b.id DESC"
+            case .oldest: "b.id"
+            case .rejected: "b.rejected DESC, b.id DESC"
+            }
+        }
+    }
+
+    /// Batches the principal may see, newest first unless `sort` says otherwise.
+    public static func list(for principal: Principal, limit: Int, offset: Int, sort: Sort = .newest,
+                            using client: PostgresClient) async throws -> [BatchSummary] {
         try await client.query("""
-            SELECT b.* FROM batches b WHERE \(scope(principal)) ORDER BY b.id DESC LIMIT \(limit) OFFSET \(offset)
+            SELECT b.* FROM batches b WHERE \(scope(principal)) ORDER BY \(unescaped: sort.orderBy) LIMIT \(limit) OFFSET \(offset)
             """).map(decodeSummary)
     }
 

@@ -152,6 +152,15 @@ struct WebPagesTests {
                 #expect(page.contains("<dd id=\"count-total\">3</dd>") && page.contains("<dd id=\"count-rejected\">1</dd>"))
                 #expect(page.contains("credit_code.checksum"))
                 #expect(page.contains("批次已保存"))
+                // A second, clean batch: the list pages and sorts on the server.
+                _ = try await WebClient.upload(http, session, file: BatchSamples.csv(WorkflowWorld.rows(1, prefix: "Z", petition: false)), fields: [:])
+                func firstBatch(_ sort: String) async throws -> String {
+                    let list = String(buffer: try await http.execute(uri: "/app/batches?sort=\(sort)", method: .get, headers: [.cookie: session.cookie]).body)
+                    return String(list.split(separator: "<tbody>")[1].split(separator: "</td>")[0])
+                }
+                let (newest, rejected) = (try await firstBatch("newest"), try await firstBatch("rejected"))
+                #expect(newest != rejected && rejected.contains("/app/batches/" + String(location.split(separator: "?")[0].split(separator: "/").last ?? "") + "\""),
+                        "newest first by default; the batch with rejected rows first when asked")
             }
         }
     }
