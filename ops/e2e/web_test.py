@@ -18,7 +18,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["HUQI_E2E_URL"]
@@ -45,7 +45,14 @@ def click_and_wait(driver, element):
     """Clicks a submit button or link and waits until the next page replaced this one."""
     html = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(html))
+
+    def replaced(_):
+        try:
+            html.is_enabled()
+            return False
+        except WebDriverException:  # stale, or "node does not belong to the document" (chromedriver's wording varies)
+            return True
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def shot(driver, name):
