@@ -84,11 +84,13 @@ struct AccessMatrixTests {
 
 /// Builds the router of the real application for tests.
 enum ServerHarness {
-    static func application(client: PostgresClient, logger: Logger? = nil) throws -> some ApplicationProtocol {
-        let dependencies = ServerDependencies(
+    static func application(client: PostgresClient, logger: Logger? = nil,
+                            rateLimit: RateLimiter.Configuration = .init()) throws -> some ApplicationProtocol {
+        var dependencies = ServerDependencies(
             database: client,
             migrator: Migrator(migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: TestDatabase.logger),
             metrics: sharedRegistry, passwords: PasswordHasher(cost: 4))
+        dependencies.rateLimit = rateLimit
         return Application(router: buildRouter(dependencies), logger: logger ?? TestDatabase.logger)
     }
 }

@@ -18,6 +18,8 @@ public struct ServerDependencies: Sendable {
     public var passwords: PasswordHasher
     /// The largest accepted upload body (`HUQI_MAX_UPLOAD_BYTES`, default 64 MiB).
     public var maximumUploadBytes: Int = 64 * 1_048_576
+    /// The per-caller API rate limit (`HUQI_RATE_LIMIT` requests a second).
+    public var rateLimit = RateLimiter.Configuration()
 
     /// Bundles the dependencies.
     public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry, passwords: PasswordHasher = PasswordHasher()) {
@@ -39,6 +41,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     let api = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(keys: APIKeyRepository(client: dependencies.database),
                                                   sessions: SessionRepository(client: dependencies.database)))
+        .add(middleware: RateLimitMiddleware(limiter: RateLimiter(dependencies.rateLimit)))
     SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
     IdentityController(database: dependencies.database).register(on: api)
     BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)

@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "启动网关 HTTP 服务（自动执行数据库迁移）",
         discussion: """
             环境变量：HUQI_HOST（默认 127.0.0.1）、HUQI_PORT（默认 8080）、HUQI_DATABASE_URL、
-            HUQI_DATA_DIR（内置数据库目录，默认 .huqi/）、HUQI_LOG_LEVEL（默认 info）。
+            HUQI_DATA_DIR（内置数据库目录，默认 .huqi/）、HUQI_LOG_LEVEL（默认 info）、
+            HUQI_RATE_LIMIT（每个 API 密钥或用户每秒请求数，默认 100，突发 6 倍）。
             使用内置数据库时，serve 启动集群并在退出时停止它（如集群由 huqi db start 启动，则保持运行）。
             """
     )
@@ -54,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var dependencies = ServerDependencies(database: client, migrator: migrator, metrics: registry)
+        if let text = ProcessInfo.processInfo.environment["HUQI_RATE_LIMIT"], !text.isEmpty {
+            guard let rate = Double(text), rate > 0 else {
+                throw ConfigurationError(code: "config.rate_limit_invalid", message: "HUQI_RATE_LIMIT=\(text) 不是正数（每秒请求数）。")
+            }
+            dependencies.rateLimit = RateLimiter.Configuration(burst: rate * 6, perSecond: rate)
+        }
         if let text = ProcessInfo.processInfo.environment["HUQI_MAX_UPLOAD_BYTES"], !text.isEmpty {
             guard let bytes = Int(text), bytes > 0 else {
                 throw ConfigurationError(code: "config.max_upload_invalid", message: "HUQI_MAX_UPLOAD_BYTES=\(text) 不是正整数。")
