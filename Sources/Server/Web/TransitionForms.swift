@@ -15,13 +15,11 @@ struct TransitionForms {
         Markup(transitions.map(form))
     }
 
-    private func value(_ name: String) -> String {
-        guard let submitted, submitted.target == currentTarget else { return "" }
+    /// What the user typed in field `name` of the form for `target`, when that form was refused.
+    private func value(_ name: String, _ target: String) -> String {
+        guard let submitted, submitted.target == target else { return "" }
         return submitted.form.fields[name]?.first ?? ""
     }
-
-    // The target of the form being built (set per form; `value` reads the submission only for it).
-    private var currentTarget = ""
 
     init(caseID: Int64, user: WebUser, grades: [String]) {
         self.caseID = caseID
@@ -30,12 +28,6 @@ struct TransitionForms {
     }
 
     private func form(_ transition: AvailableTransition) -> Markup {
-        var builder = self
-        builder.currentTarget = transition.to.rawValue
-        return builder.build(transition)
-    }
-
-    private func build(_ transition: AvailableTransition) -> Markup {
         let target = transition.to.rawValue
         let isSubmitted = submitted?.target == target
         let error: Markup = isSubmitted ? "<p class=\"field-error\" role=\"alert\">\(submitted?.message ?? "")</p>" : .empty
@@ -57,7 +49,7 @@ struct TransitionForms {
             return select("risk_level", "风险等级", TransitionRequest.riskLevels, prefix: prefix)
                 + textArea("merits", "诉求是否有理的评估意见", prefix: prefix)
                 + textInput("jurisdiction", "管辖意见", prefix: prefix)
-                + "<label class=\"check\"><input type=\"checkbox\" name=\"regulation_track\" value=\"1\"\(value("regulation_track").isEmpty ? "" : " checked")> 走《信访工作条例》程序</label>"
+                + "<label class=\"check\"><input type=\"checkbox\" name=\"regulation_track\" value=\"1\"\(value("regulation_track", prefix).isEmpty ? "" : " checked")> 走《信访工作条例》程序</label>"
         case .followUp:
             return select("grade", "评查等级", grades, prefix: prefix)
                 + textArea("flaws", "发现的问题（可不填）", prefix: prefix, required: false)
@@ -75,30 +67,30 @@ struct TransitionForms {
         }
     }
 
-    private func invalid(_ name: String) -> Markup {
-        submitted?.target == currentTarget && submitted?.field == name ? " aria-invalid=\"true\"" : .empty
+    private func invalid(_ name: String, _ target: String) -> Markup {
+        submitted?.target == target && submitted?.field == name ? " aria-invalid=\"true\"" : .empty
     }
 
     private func textInput(_ name: String, _ label: String, prefix: String, required: Bool = true) -> Markup {
         """
         <label for="\(prefix)-\(name)">\(label)</label>\
-        <input id="\(prefix)-\(name)" name="\(name)" value="\(value(name))"\(required ? " required" : "")\(invalid(name))>
+        <input id="\(prefix)-\(name)" name="\(name)" value="\(value(name, prefix))"\(required ? " required" : "")\(invalid(name, prefix))>
         """
     }
 
     private func textArea(_ name: String, _ label: String, prefix: String, required: Bool = true) -> Markup {
         """
         <label for="\(prefix)-\(name)">\(label)</label>\
-        <textarea id="\(prefix)-\(name)" name="\(name)" rows="3"\(required ? " required" : "")\(invalid(name))>\(value(name))</textarea>
+        <textarea id="\(prefix)-\(name)" name="\(name)" rows="3"\(required ? " required" : "")\(invalid(name, prefix))>\(value(name, prefix))</textarea>
         """
     }
 
     private func select(_ name: String, _ label: String, _ options: [String], prefix: String) -> Markup {
-        let chosen = value(name)
+        let chosen = value(name, prefix)
         let items: [Markup] = options.map { "<option\(chosen == $0 ? " selected" : "")>\($0)</option>" }
         return """
             <label for="\(prefix)-\(name)">\(label)</label>\
-            <select id="\(prefix)-\(name)" name="\(name)" required\(invalid(name))><option value="">请选择</option>\(items)</select>
+            <select id="\(prefix)-\(name)" name="\(name)" required\(invalid(name, prefix))><option value="">请选择</option>\(items)</select>
             """
     }
 

@@ -10,8 +10,6 @@ struct WebForm: Sendable {
     private(set) var fields: [String: [String]] = [:]
     /// Uploaded files by field name.
     private(set) var files: [String: UploadedFile] = [:]
-    /// The clue named in the route (`/app/cases/{id}/clues/{clue}/…`), for the clue forms.
-    var routeClue: Int64?
 
     struct UploadedFile: Sendable {
         var filename: String

@@ -45,11 +45,6 @@ struct WeeklyWindow: Sendable {
         "\(unescaped: column) >= \(cumulativeStart) AND \(unescaped: column) < \(end)"
     }
 
-    /// `column` in the week (`weekly` true) or cumulatively.
-    func period(_ column: String, weekly: Bool) -> PostgresQuery {
-        weekly ? inWeek(column) : cumulative(column)
-    }
-
     /// A deadline `d`'s due date at the week's end: its latest change before then, else the
     /// first computation.
     var dueAtEnd: PostgresQuery {

@@ -235,6 +235,39 @@ struct LeaderPagesTests {
     }
 }
 
+@Suite("web pages: supervision clues")
+struct CluePagesTests {
+    @Test("a clue found in review is transferred, then its result recorded, through the case page's forms")
+    func clueForms() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "K", petition: true))
+            let id = try await world.caseID("K-1")
+            let leader = try await world.principal("leader.jz")
+            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+            var evaluation = TransitionRequest(to: .review)
+            (evaluation.riskLevel, evaluation.merits, evaluation.jurisdiction) = ("中", "有理", "本院")
+            _ = try await CaseTransitions.perform(caseID: id, evaluation, by: leader, address: "t", using: client)
+            var review = TransitionRequest(to: .followUp)
+            (review.grade, review.clues) = ("合格", ["某局超期未答复"])
+            _ = try await CaseTransitions.perform(caseID: id, review, by: leader, address: "t", using: client)
+            let clue = try await client.query("SELECT id FROM supervision_clues WHERE case_id = \(id)")[0].decode(Int64.self, at: 0)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                let transferred = try await WebClient.post(http, "/app/cases/\(id)/clues/\(clue)/transfer",
+                                                           ["department": "行政检察部", "csrf_token": session.csrf], cookie: session.cookie)
+                #expect(transferred.status == .seeOther)
+                let result = try await WebClient.post(http, "/app/cases/\(id)/clues/\(clue)/result",
+                                                      ["result": "立案", "csrf_token": session.csrf], cookie: session.cookie)
+                #expect(result.status == .seeOther)
+                let (department, outcome) = try await client.query("SELECT department, result FROM supervision_clues WHERE id = \(clue)")[0]
+                    .decode((String?, String?).self)
+                #expect(department == "行政检察部" && outcome == "立案")
+            }
+        }
+    }
+}
+
 @Suite("web pages: administration")
 struct AdminPagesTests {
     @Test("an admin adds a partner (its key shown once) and users, changes roles; a refused user is re-shown; others get 404")
