@@ -16,6 +16,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "huqi", targets: ["huqi"]),
+        // The readers' fuzz entry points, for the libFuzzer package in ops/fuzzer (see ops/fuzz).
+        .library(name: "HuqiFuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -64,6 +66,12 @@ let package = Package(
             dependencies: ["Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
+        // What ops/fuzz feeds to libFuzzer, and the corpus replay test runs on every ops/test.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["Intake", "Domain"],
+            swiftSettings: swiftSettings
+        ),
         // Renderings of reports (HTML with SVG charts, CSV for Excel, JSON, Markdown, XLSX).
         .target(
             name: "Reporting",
@@ -97,6 +105,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The OpenAPI contract, served at /openapi.yaml from inside the binary.
+            resources: [.embedInCode("API/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -144,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeTests",
-            dependencies: ["Intake", "Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["Intake", "Domain", "FuzzTargets", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -33,6 +33,10 @@ struct ValueParsingTests {
         #expect(try DateParser.fromExcelSerial(61, field: "d") == CalendarDate(year: 1900, month: 3, day: 1))
         #expect(try DateParser.fromExcelSerial(45498, field: "d") == CalendarDate(year: 2024, month: 7, day: 25))
         #expect(throws: FieldIssue.self) { try DateParser.fromExcelSerial(60, field: "d") }
+        // Found by ops/fuzz: these trapped in Int(_:) instead of being a coded error.
+        for serial in [2.0255052025505491e33, .nan, .infinity, -.infinity, -1e300, 0.5] {
+            #expect(throws: FieldIssue.self) { try DateParser.fromExcelSerial(serial, field: "d") }
+        }
     }
 
     @Test("phones: +86, spaces and dashes stripped; landlines get area-code-dash form; masked for lists")

@@ -100,4 +100,15 @@ struct XLSXReaderTests {
         let tooMany = #expect(throws: BatchReadError.self) { try BatchReader.read(try XLSXSample.make(rows: twoRows), limits: .init(maximumRows: 1)) }
         #expect(tooMany?.code == "batch.too_many_rows")
     }
+
+    @Test("a damaged archive whose offsets point past its end is a coded error, not a crash, and leaves no temporary file")
+    func offsetsPastTheEnd() throws {
+        // Found by ops/fuzz: ZIPFoundation's in-memory archive trapped on this file.
+        let url = FuzzCorpusTests.corpus.appendingPathComponent("xlsx/crash-zip-offset-past-end.bin")
+        let before = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("huqi-xlsx-") }
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read([UInt8](try Data(contentsOf: url))) }
+        #expect(error?.code.hasPrefix("xlsx.") == true)
+        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("huqi-xlsx-") }
+        #expect(after.count <= before.count)
+    }
 }

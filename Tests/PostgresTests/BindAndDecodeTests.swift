@@ -100,6 +100,19 @@ struct BindAndDecodeTests {
         }
     }
 
+    @Test("a text value with a NUL is refused before sending, never cut short at the NUL")
+    func nulRefused() async throws {
+        try await TestDatabase.withClient(migrated: false) { client in
+            let error = await #expect(throws: PostgresError.self) {
+                try await client.query("SELECT length(\("before\u{0}after"))")
+            }
+            #expect(error?.code == .nulInParameter && error?.message == "parameter $1 contains a NUL character")
+            // The connection stays usable.
+            let rows = try await client.query("SELECT \("fine")::text")
+            #expect(try rows[0].decode(String.self, at: 0) == "fine")
+        }
+    }
+
     @Test("rows decode as tuples and report affected row counts")
     func tuplesAndCounts() async throws {
         try await TestDatabase.withClient(migrated: false) { client in

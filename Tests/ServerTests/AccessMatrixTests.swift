@@ -86,11 +86,16 @@ struct AccessMatrixTests {
 enum ServerHarness {
     static func application(client: PostgresClient, logger: Logger? = nil,
                             rateLimit: RateLimiter.Configuration = .init()) throws -> some ApplicationProtocol {
-        var dependencies = ServerDependencies(
+        var dependencies = try dependencies(client: client)
+        dependencies.rateLimit = rateLimit
+        return Application(router: buildRouter(dependencies), logger: logger ?? TestDatabase.logger)
+    }
+
+    /// The application's dependencies over a test database (cheap bcrypt).
+    static func dependencies(client: PostgresClient) throws -> ServerDependencies {
+        ServerDependencies(
             database: client,
             migrator: Migrator(migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: TestDatabase.logger),
             metrics: sharedRegistry, passwords: PasswordHasher(cost: 4))
-        dependencies.rateLimit = rateLimit
-        return Application(router: buildRouter(dependencies), logger: logger ?? TestDatabase.logger)
     }
 }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Intake
 import Postgres
@@ -164,6 +165,28 @@ struct BatchUploadTests {
             for table in ["batches", "cases", "payloads", "batch_rows"] {
                 #expect(try await count(client, "SELECT count(*) FROM \(unescaped: table)") == 0, "\(table)")
             }
+        }
+    }
+
+    @Test("a dry run under the Idempotency-Key of a stored batch checks the file and leaves the batch alone")
+    func dryRunUnderUsedKey() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            let headers: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", HTTPField.Name("Idempotency-Key")!: "batch-7"]
+            try await app.test(.router) { http in
+                let stored = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers,
+                                                    body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(3))))
+                #expect(stored.status == .created)
+                // Found by ops/check-api: this was a 500 (the dry run inserted the key a second time).
+                let corrected = try await http.execute(uri: "/api/v1/batches?dry_run=true", method: .post, headers: headers,
+                                                       body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(5))))
+                #expect(corrected.status == .ok)
+                #expect(try json(corrected)["status"] as? String == "dry_run")
+                #expect(try counts(corrected)["accepted"] == 2 && counts(corrected)["unchanged"] == 3)
+            }
+            #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 3)
         }
     }
 

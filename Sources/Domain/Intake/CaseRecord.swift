@@ -42,6 +42,27 @@ public struct RawRow: Sendable, Hashable {
         self.cells = cells
         self.extra = extra
         self.cellCountIssue = cellCountIssue
+        if cells.values.contains(where: Self.hasNUL) || extra.contains(where: { Self.hasNUL($0.key) || Self.hasNUL($0.value) }) {
+            replaceNULs()
+        }
+    }
+
+    private static func hasNUL(_ text: String) -> Bool { text.utf8.contains(0) }
+
+    /// PostgreSQL text cannot hold U+0000. A cell with one is an error of that cell (the row is
+    /// kept as rejected, its raw cells with U+FFFD in place of each NUL; the file's bytes are
+    /// stored unchanged with the batch).
+    private mutating func replaceNULs() {
+        for (field, value) in cells where Self.hasNUL(value) {
+            cells[field] = value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+            cellIssues.append(.error(field, "cell.nul_character",
+                                     "此单元格含有空字符（NUL），无法作为文本保存，已显示为“\u{FFFD}”。请检查导出工具后重新上传。"))
+        }
+        var cleaned: [String: String] = [:]
+        for (name, value) in extra {
+            cleaned[name.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")] = value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+        }
+        extra = cleaned
     }
 }
 

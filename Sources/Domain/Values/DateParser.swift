@@ -31,10 +31,11 @@ public enum DateParser {
     /// An Excel serial day number (1900 date system) as a date. Serial 60 is Excel's
     /// non-existent 1900-02-29; later serials are shifted by one day to make up for it.
     public static func fromExcelSerial(_ serial: Double, field: String) throws -> CalendarDate {
-        let whole = Int(serial.rounded(.down))
-        guard whole >= 1, whole < 2_958_466, whole != 60 else {
+        // Range first: Int(_:) traps on NaN, infinities and values past Int.max (found by ops/fuzz).
+        guard serial.isFinite, serial >= 1, serial < 2_958_466, Int(serial.rounded(.down)) != 60 else {
             throw FieldIssue.error(field, "date.invalid", "Excel 日期序号 \(serial) 不是有效日期。")
         }
+        let whole = Int(serial.rounded(.down))
         let base = CalendarDate(year: 1899, month: 12, day: 31)!
         return base.adding(days: whole > 60 ? whole - 1 : whole)
     }

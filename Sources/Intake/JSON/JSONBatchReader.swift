@@ -13,7 +13,7 @@ enum JSONBatchReader {
         }
         var batchNumber: Int?
         if let value = root.batch_no, case .null = value {} else if let value = root.batch_no {
-            guard case .integer(let number) = value, number > 0 else { throw BatchReadError("json.batch_no", "batch_no 应为正整数。") }
+            guard case .integer(let number) = value, BatchNumber.isValid(number) else { throw BatchReadError("json.batch_no", BatchNumber.message) }
             batchNumber = number
         }
         guard !cases.isEmpty else { throw BatchReadError.noRows }

@@ -14,7 +14,7 @@ struct XLSXArchive {
     private var budget = XLSXArchive.maximumUncompressed
 
     init(_ bytes: [UInt8]) throws {
-        guard let archive = try? Archive(data: Data(bytes), accessMode: .read) else {
+        guard let archive = try Self.open(bytes) else {
             throw BatchReadError("xlsx.not_a_zip", "文件以 XLSX 的标记开头，但不是完整的 XLSX 文件，可能已损坏。请在 Excel 中重新保存后上传。")
         }
         var count = 0
@@ -53,4 +53,20 @@ struct XLSXArchive {
     }
 
     private struct Bomb: Error {}
+
+    /// Opens the bytes as a file-backed archive. ZIPFoundation's in-memory mode lets a damaged
+    /// archive seek past the end of its buffer and then traps reading there (found by
+    /// `ops/fuzz xlsx`; `fixtures/fuzz/xlsx/crash-zip-offset-past-end.bin`) — a crash of the
+    /// whole server on one upload. A real file simply reads short. The file is unlinked as soon
+    /// as the archive holds it open, so nothing is left behind whatever happens next.
+    private static func open(_ bytes: [UInt8]) throws -> Archive? {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-xlsx-\(UUID().uuidString).zip")
+        do {
+            try Data(bytes).write(to: url, options: [.withoutOverwriting])
+        } catch {
+            throw BatchReadError("xlsx.temporary_file", "无法为读取 XLSX 文件创建临时文件（\(url.deletingLastPathComponent().path)），请联系管理员。")
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try? Archive(url: url, accessMode: .read)
+    }
 }

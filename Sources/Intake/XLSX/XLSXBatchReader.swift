@@ -57,7 +57,7 @@ enum XLSXBatchReader {
             guard rows.count < limits.maximumRows else { throw BatchReadError.tooManyRows(limits.maximumRows) }
             var raw = mapping.row(number: number, fields: fields)
             raw.cellCountIssue = nil  // a cell beyond the header is kept as an extra column; nothing shifts in a sheet
-            raw.cellIssues = issues
+            raw.cellIssues += issues
             rows.append(raw)
         }
         guard !rows.isEmpty else { throw BatchReadError.noRows }

@@ -25,6 +25,10 @@ extension PostgresConnection {
         let handle = try usableHandle()
         let sql = query.sql
         let binds = query.binds
+        // libpq takes parameters as C strings: a NUL would end the value early, silently.
+        if let index = binds.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(code: .nulInParameter, message: "parameter $\(index + 1) contains a NUL character", query: sql)
+        }
         let result = withCStringArray(binds) { values in
             PQexecParams(handle, sql, Int32(binds.count), nil, binds.isEmpty ? nil : values, nil, nil, 0)
         }

@@ -32,6 +32,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let poolTimeout = Code("pool_timeout")
         /// The server answered something the client did not expect.
         public static let unexpectedResponse = Code("unexpected_response")
+        /// A bound text value contains U+0000, which PostgreSQL text cannot hold (libpq would
+        /// silently cut the value there); refused before sending.
+        public static let nulInParameter = Code("nul_in_parameter")
     }
 
     /// Which kind of failure this is.

@@ -35,9 +35,11 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     let router = Router(context: HuqiRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: UnexpectedErrorMiddleware())
     router.add(middleware: DatabaseOutageMiddleware())
     HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
     MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
+    OpenAPIController().register(on: router)
     let api = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(keys: APIKeyRepository(client: dependencies.database),
                                                   sessions: SessionRepository(client: dependencies.database)))

@@ -41,6 +41,9 @@ struct SessionController: Sendable {
             throw Problem(status: .badRequest, code: "request.body_invalid", title: "请求体应为 JSON：{\"login\": …, \"password\": …}")
         }
         let login = body.login.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !login.utf8.contains(0) else {
+            throw Problem(status: .badRequest, code: "request.nul_character", title: "登录名中含有空字符（\\u0000）。")
+        }
         do {
             let (principal, issued) = try await Self.startSession(login: login, password: body.password, address: context.clientAddress,
                                                                   database: database, passwords: passwords)

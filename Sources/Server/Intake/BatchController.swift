@@ -60,8 +60,8 @@ struct BatchController: Sendable {
         let query = request.uri.queryParameters
         var batchNumber: Int?
         if let text = query["batch_no"] {
-            guard let value = Int(String(text)), value > 0 else {
-                throw Problem(status: .unprocessableContent, code: "batch_no.invalid", title: "batch_no 应为正整数（第几批）。")
+            guard let value = Int(String(text)), BatchNumber.isValid(value) else {
+                throw Problem(status: .unprocessableContent, code: "batch_no.invalid", title: BatchNumber.message)
             }
             batchNumber = value
         }

@@ -81,8 +81,8 @@ struct BatchPages: Sendable {
         let dryRun = form["dry_run"] != nil
         var batchNumber: Int?
         if let text = form["batch_no"] {
-            guard let number = Int(text), number > 0 else {
-                return try await rerender(user, batchNumber: text, dryRun: dryRun, error: "“第几批”应为正整数，如 3。", sheet: form["sheet"])
+            guard let number = Int(text), BatchNumber.isValid(number) else {
+                return try await rerender(user, batchNumber: text, dryRun: dryRun, error: BatchNumber.message, sheet: form["sheet"])
             }
             batchNumber = number
         }

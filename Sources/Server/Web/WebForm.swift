@@ -54,7 +54,7 @@ struct WebForm: Sendable {
                 .map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }) else {
                 throw WebError.badRequest("上传的表单格式不正确（缺少 multipart 分隔符）。")
             }
-            return try MultipartReader(boundary: boundary).read(bytes)
+            return try MultipartReader(boundary: boundary).read(bytes).refusingNUL()
         }
         var form = WebForm()
         for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
@@ -64,7 +64,13 @@ struct WebForm: Sendable {
             }
             form.fields[decode(parts[0]), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
         }
-        return form
+        return try form.refusingNUL()
+    }
+
+    /// The form, unless a field holds U+0000 (`%00`), which PostgreSQL text cannot store.
+    func refusingNUL() throws -> WebForm {
+        guard fields.contains(where: { $0.key.utf8.contains(0) || $0.value.contains { $0.utf8.contains(0) } }) else { return self }
+        throw WebError.badRequest("提交的内容中含有空字符（%00），无法保存。请删除后重新提交。")
     }
 
     mutating func add(field name: String, value: String) { fields[name, default: []].append(value) }

@@ -68,7 +68,12 @@ struct WebSession: Sendable {
     }
 
     private func login(_ request: Request, _ context: HuqiRequestContext) async throws -> Response {
-        let form = try await WebForm.parse(request, limit: 16_384)
+        let form: WebForm
+        do {
+            form = try await WebForm.parse(request, limit: 16_384)
+        } catch let error as WebError {
+            return loginPage(next: nil, login: "", message: error.message, status: error.status)
+        }
         let login = (form["login"] ?? "").lowercased()
         let next = Self.safeNext(form["next"])
         do {

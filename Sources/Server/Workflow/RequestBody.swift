@@ -13,8 +13,12 @@ enum RequestBody {
         do { buffer = try await request.body.collect(upTo: limit) } catch {
             throw Problem(status: .contentTooLarge, code: "request.too_large", title: "请求内容太大（上限 256 KiB）。")
         }
+        let data = Data(buffer.readableBytesView)
+        if containsNUL(data) {
+            throw invalid("请求中含有空字符（\\u0000），无法作为文本保存。请删除后重试。", field: nil, code: "request.nul_character")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
             throw invalid("缺少字段 \(key.stringValue)。", field: key.stringValue)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -25,8 +29,24 @@ enum RequestBody {
         }
     }
 
-    private static func invalid(_ title: String, field: String?) -> Problem {
-        var problem = Problem(status: .unprocessableContent, code: "request.json_invalid", title: title)
+    /// Whether any string or key of the JSON document holds U+0000 (PostgreSQL text cannot).
+    static func containsNUL(_ data: Data) -> Bool {
+        // Fast path: no escape can spell U+0000 without the characters "u0000".
+        guard data.range(of: Data("u0000".utf8)) != nil || data.range(of: Data("U0000".utf8)) != nil || data.contains(0),
+              let value = try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) else { return false }
+        func check(_ value: Any) -> Bool {
+            switch value {
+            case let text as String: return text.utf8.contains(0)
+            case let list as [Any]: return list.contains(where: check)
+            case let object as [String: Any]: return object.contains { $0.key.utf8.contains(0) || check($0.value) }
+            default: return false
+            }
+        }
+        return check(value)
+    }
+
+    private static func invalid(_ title: String, field: String?, code: String = "request.json_invalid") -> Problem {
+        var problem = Problem(status: .unprocessableContent, code: code, title: title)
         problem.field = field
         return problem
     }

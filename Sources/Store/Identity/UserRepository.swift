@@ -107,7 +107,7 @@ public struct UserRepository: Sendable {
     /// One user, or nil when unknown or outside the principal's scope.
     public func find(id: Int, for principal: Principal) async throws -> User? {
         let scope = AccessPolicy.scope(of: principal, over: .user).condition(unitColumn: "u.unit_code", userColumn: "u.id")
-        return try await client.query(Self.columns + " WHERE u.id = \(id) AND \(scope)").first?.decodeUser()
+        return try await client.query(Self.columns + " WHERE u.id = \(id)::bigint AND \(scope)").first?.decodeUser()
     }
 
     /// Users the principal may see, by login.

@@ -14,6 +14,9 @@ public struct BatchStore: Sendable {
     /// Creates a store on a pool.
     public init(client: PostgresClient) { self.client = client }
 
+    /// `text` with U+FFFD in place of each NUL.
+    static func withoutNUL(_ text: String) -> String { text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+
     /// SHA-256 of a payload.
     public static func digest(_ payload: [UInt8]) -> Data { Data(SHA256.hash(data: payload)) }
 
@@ -65,6 +68,8 @@ public struct BatchStore: Sendable {
         }
     }
 
+    /// A dry run leaves its key unrecorded (it is rolled back anyway, and the key may already name
+    /// a stored batch: checking a corrected file under the same key is fine).
     private func write(_ submission: BatchSubmission, digest: Data, content: BatchContent, on connection: PostgresConnection) async throws -> BatchSummary {
         try await connection.query("""
             INSERT INTO payloads (sha256, bytes) VALUES (\(digest), \(Data(submission.payload))) ON CONFLICT (sha256) DO NOTHING
@@ -73,12 +78,19 @@ public struct BatchStore: Sendable {
         case .rows(let format, let encoding, _, let warnings): (format, encoding, "applied", nil, nil, warnings)
         case .unreadable(let format, let code, let message): (format, nil, "rejected", code, message, [])
         }
+        // Messages may quote the file (a sheet or column name); PostgreSQL text cannot hold NUL.
+        let (message, fileWarnings) = (errorMessage.map(Self.withoutNUL),
+                                       warnings.map { issue in
+                                           var issue = issue
+                                           issue.message = Self.withoutNUL(issue.message)
+                                           return issue
+                                       })
         let batchID = try await connection.query("""
             INSERT INTO batches (partner_id, batch_no, uploaded_by, payload_sha256, byte_size, format, encoding, status,
                                  error_code, error_message, idempotency_key, file_warnings)
             VALUES (\(submission.partnerID), \(submission.batchNumber), \(submission.uploader.actor), \(digest),
-                    \(submission.payload.count), \(format), \(encoding), \(status), \(errorCode), \(errorMessage),
-                    \(submission.idempotencyKey), \(PostgresJSON(warnings)))
+                    \(submission.payload.count), \(format), \(encoding), \(status), \(errorCode), \(message),
+                    \(submission.dryRun ? nil : submission.idempotencyKey), \(PostgresJSON(fileWarnings)))
             RETURNING id
             """)[0].decode(Int64.self, at: 0)
         if case .rows(_, _, let rows, _) = content {

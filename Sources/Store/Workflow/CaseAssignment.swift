@@ -48,10 +48,10 @@ public enum CaseAssignment {
             for row in try await connection.query("""
                 SELECT c.id, c.external_ref, c.unit_code, c.stage,
                        EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
-                               WHERE u.id = \(toUser) AND u.disabled_at IS NULL AND u.unit_code = c.unit_code
+                               WHERE u.id = \(toUser)::bigint AND u.disabled_at IS NULL AND u.unit_code = c.unit_code
                                  AND r.role IN ('prosecutor', 'leader')) AS movable
                 FROM cases c
-                WHERE c.assignee_id = \(fromUser) AND c.stage <> 'closed' AND \(scope)
+                WHERE c.assignee_id = \(fromUser)::bigint AND c.stage <> 'closed' AND \(scope)
                 ORDER BY c.id FOR UPDATE OF c
                 """) {
                 let (id, ref, unit, stage, movable) = try row.decode((Int64, String, String, String, Bool).self)
@@ -82,7 +82,7 @@ public enum CaseAssignment {
     static func worksIn(unit: String, userID: Int, on connection: PostgresConnection) async throws -> Bool {
         try await !connection.query("""
             SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
-            WHERE u.id = \(userID) AND u.disabled_at IS NULL AND u.unit_code = \(unit) AND r.role IN ('prosecutor', 'leader')
+            WHERE u.id = \(userID)::bigint AND u.disabled_at IS NULL AND u.unit_code = \(unit) AND r.role IN ('prosecutor', 'leader')
             """).isEmpty
     }
 }

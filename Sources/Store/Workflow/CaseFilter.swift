@@ -51,7 +51,7 @@ public struct CaseFilter: Sendable, Equatable {
         if let petitionRelated { parts.append("c.petition_related IS \(unescaped: petitionRelated ? "TRUE" : "FALSE")") }
         if let partner { parts.append("p.code = \(partner)") }
         if let batchID { parts.append("(c.batch_id = \(batchID) OR c.first_batch_id = \(batchID))") }
-        if let assigneeID { parts.append("c.assignee_id = \(assigneeID)") }
+        if let assigneeID { parts.append("c.assignee_id = \(assigneeID)::bigint") }
         if unassigned { parts.append("c.assignee_id IS NULL") }
         if let typical { parts.append(typical ? "c.typical_summary IS NOT NULL" : "c.typical_summary IS NULL") }
         return parts.isEmpty ? "TRUE" : PostgresQuery.joined(parts, separator: " AND ")

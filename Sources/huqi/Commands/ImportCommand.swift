@@ -28,7 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("huqi：无法读取文件 \(file)（不存在或没有读取权限）。\n".utf8))
                 return
             }
-            if let batchNo, batchNo <= 0 { throw ValidationError("--batch-no 应为正整数。") }
+            if let batchNo, !BatchNumber.isValid(batchNo) { throw ValidationError("--batch-no：" + BatchNumber.message) }
             let partner = try await PartnerRepository(client: session.client).find(code: partner)
             FileHandle.standardError.write(Data("正在导入 \(file)（\(data.count) 字节）…\n".utf8))
             var uploader = session.actor
