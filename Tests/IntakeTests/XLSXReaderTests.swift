@@ -111,4 +111,12 @@ struct XLSXReaderTests {
         let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("huqi-xlsx-") }
         #expect(after.count <= before.count)
     }
+
+    @Test("a sheet whose XML names are not UTF-8 is a coded error, not a crash of XMLParser")
+    func namesNotUTF8() throws {
+        // Found by ops/fuzz: FoundationXML trapped on the element name <t\xe9\x99\x88\x98…>.
+        let url = FuzzCorpusTests.corpus.appendingPathComponent("xlsx/crash-xml-name-not-utf8.bin")
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read([UInt8](try Data(contentsOf: url))) }
+        #expect(error?.code == "xlsx.not_utf8" || error?.code == "xlsx.corrupt")
+    }
 }

@@ -67,6 +67,6 @@ struct XLSXArchive {
             throw BatchReadError("xlsx.temporary_file", "无法为读取 XLSX 文件创建临时文件（\(url.deletingLastPathComponent().path)），请联系管理员。")
         }
         defer { try? FileManager.default.removeItem(at: url) }
-        return try? Archive(url: url, accessMode: .read)
+        return try? Archive(url: url, accessMode: .read, pathEncoding: nil)
     }
 }

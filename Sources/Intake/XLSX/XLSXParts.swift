@@ -3,8 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 
-/// Parses one XML part with `XMLParser`, refusing DTDs (no entity can expand) and external
-/// entities. `handle` sees each element's start (with attributes) and end (with its text).
+/// Parses one XML part with `XMLParser`, refusing DTDs (no entity can expand), external
+/// entities and parts that are not UTF-8 (what Excel and every known writer produce). `handle` sees each element's start (with attributes) and end (with its text).
 final class XMLPart: NSObject, XMLParserDelegate {
     enum Event {
         case start(String, [String: String])
@@ -20,6 +20,11 @@ final class XMLPart: NSObject, XMLParserDelegate {
         let head = String(decoding: data.prefix(4096), as: UTF8.self).uppercased()
         guard !head.contains("<!DOCTYPE"), !head.contains("<!ENTITY") else {
             throw BatchReadError("xlsx.dtd_refused", "XLSX 文件的 \(part) 含有 DTD 声明（可能被用于实体膨胀攻击），已拒收。")
+        }
+        // FoundationXML traps on an element or attribute name that is not valid UTF-8 (found by
+        // ops/fuzz: fixtures/fuzz/xlsx/crash-xml-name-not-utf8.bin), so such a part never reaches it.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw BatchReadError("xlsx.not_utf8", "XLSX 文件的 \(part) 不是 UTF-8 编码的 XML，文件可能已损坏。请在 Excel 中重新保存后上传。")
         }
         let delegate = XMLPart(handle: handle)
         let parser = XMLParser(data: data)
