@@ -29,10 +29,31 @@ extension PostgresConnection {
         if let index = binds.firstIndex(where: { $0?.utf8.contains(0) == true }) {
             throw PostgresError(code: .nulInParameter, message: "parameter $\(index + 1) contains a NUL character", query: sql)
         }
+        let name = try preparedName(of: sql, parameters: binds.count, handle: handle)
         let result = withCStringArray(binds) { values in
-            PQexecParams(handle, sql, Int32(binds.count), nil, binds.isEmpty ? nil : values, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(binds.count), binds.isEmpty ? nil : values, nil, nil, 0)
         }
-        return try consume(result, query: sql)
+        do {
+            return try consume(result, query: sql)
+        } catch let error as PostgresError where error.sqlState == "0A000" {
+            // "cached plan must not change result type": a table under `SELECT *` changed shape
+            // since this connection prepared the statement. Prepare it afresh next time.
+            prepared.forget(sql)
+            throw error
+        }
+    }
+
+    /// The name `sql` is prepared under on this connection, preparing it first if needed.
+    private func preparedName(of sql: String, parameters: Int, handle: OpaquePointer) throws -> String {
+        if let name = prepared.name(of: sql) { return name }
+        if prepared.isFull {
+            _ = try consume(PQexec(handle, "DEALLOCATE ALL"), query: "DEALLOCATE ALL")
+            prepared.reset()
+        }
+        let name = prepared.nextName()
+        _ = try consume(PQprepare(handle, name, sql, Int32(parameters), nil), query: sql)
+        prepared.remember(sql, as: name)
+        return name
     }
 
     /// The server's current transaction state is idle (not inside BEGIN … COMMIT).

@@ -22,6 +22,8 @@ public actor PostgresConnection {
         set { native.cancel = newValue }
     }
     let logger: Logger
+    /// The statements prepared on this connection (see `PreparedStatements`).
+    var prepared = PreparedStatements()
     /// A number unique within the process, for logs.
     public nonisolated let id: Int
 

@@ -1,0 +1,38 @@
+import Postgres
+import Testing
+import TestSupport
+
+/// Statements are prepared once per connection and reused with new binds; a table that changes
+/// shape under a prepared `SELECT *` costs one error, then the statement is prepared afresh.
+@Suite("prepared statements")
+struct PreparedStatementTests {
+    @Test("one SQL text run many times with different values is prepared once on the connection")
+    func preparedOnce() async throws {
+        try await TestDatabase.withClient(migrated: false) { client in
+            try await client.withConnection { connection in
+                var sums: [Int] = []
+                for value in 1...10 {
+                    sums.append(try await connection.query("SELECT \(value)::int + 1")[0].decode(Int.self, at: 0))
+                }
+                #expect(sums == Array(2...11))
+                let rows = try await connection.query("SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::int + 1'")
+                #expect(try rows[0].decode(Int.self, at: 0) == 1)
+            }
+        }
+    }
+
+    @Test("a table that changes shape under a prepared SELECT * fails once, then works again")
+    func shapeChange() async throws {
+        try await TestDatabase.withClient(migrated: false) { client in
+            try await client.withConnection { connection in
+                try await connection.query("CREATE TABLE shapes (a int)")
+                try await connection.query("INSERT INTO shapes VALUES (\(1))")
+                #expect(try await connection.query("SELECT * FROM shapes").columns == ["a"])
+                try await connection.query("ALTER TABLE shapes ADD COLUMN b text")
+                let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT * FROM shapes") }
+                #expect(error?.sqlState == "0A000")
+                #expect(try await connection.query("SELECT * FROM shapes").columns == ["a", "b"])
+            }
+        }
+    }
+}
