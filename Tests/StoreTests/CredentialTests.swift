@@ -57,6 +57,24 @@ struct CredentialTests {
             #expect(principal.roles == [.leader])
             #expect(principal.unitCode == "210700")
             #expect(principal.unitPath == "/210000/210700/")
+            #expect(principal.label == "leader.jz" && principal.userID == fixture.user("leader.jz").id)
+        }
+    }
+
+    @Test("a disabled user's token stops working at once; last use is recorded at most once a minute")
+    func disabledUserAndLastUse() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let keys = APIKeyRepository(client: client)
+            let token = fixture.tokens["pros.jz"]!
+            _ = try await keys.authenticate(token.plaintext)
+            let first = try await client.query("SELECT last_used_at FROM api_keys WHERE id = \(token.id)")[0].decode(Date.self, at: 0)
+            _ = try await keys.authenticate(token.plaintext)
+            let second = try await client.query("SELECT last_used_at FROM api_keys WHERE id = \(token.id)")[0].decode(Date.self, at: 0)
+            #expect(first == second, "a second use within the minute writes nothing")
+            try await client.query("UPDATE users SET disabled_at = now() WHERE login = 'pros.jz'")
+            let error = await #expect(throws: IdentityError.self) { _ = try await keys.authenticate(token.plaintext) }
+            #expect(error?.code == "auth.user_disabled")
         }
     }
 

@@ -104,28 +104,40 @@ public struct APIKeyRepository: Sendable {
         guard parts.count == 3, parts[0] == "huqi", parts[1].count == 10, parts[2].count == 52,
               (parts[1] + parts[2]).allSatisfy({ Base32.alphabet.contains($0) })
         else { throw AuthError.keyMalformed }
+        // One statement per request: the key, its partner or user with roles, and whether its
+        // last use is stale enough to record (at most once a minute per key).
         let rows = try await client.query("""
             SELECT k.id, k.secret_sha256, k.revoked_at IS NOT NULL, coalesce(k.expires_at < now(), false),
-                   k.partner_id, p.code, k.user_id
+                   k.partner_id, p.code, k.user_id,
+                   k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute',
+                   u.login, u.unit_code, un.path, u.partner_id, coalesce(u.disabled_at IS NOT NULL, false),
+                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
             FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id
+                 LEFT JOIN users u ON u.id = k.user_id LEFT JOIN units un ON un.code = u.unit_code
             WHERE k.prefix = \(String(parts[1]))
             """)
         let presentedDigest = Data(SHA256.hash(data: Data(parts[2].utf8)))
         guard let row = rows.first else { throw AuthError.keyInvalid }
-        let (keyID, storedDigest, revoked, expired, partnerID, partnerCode, userID) =
-            try row.decode((Int, Data, Bool, Bool, Int?, String?, Int?).self)
+        let (keyID, storedDigest, revoked, expired, partnerID, partnerCode, userID, stale) =
+            try row.decode((Int, Data, Bool, Bool, Int?, String?, Int?, Bool).self)
         guard constantTimeEqual(storedDigest, presentedDigest) else { throw AuthError.keyInvalid }
         guard !revoked else { throw AuthError.keyRevoked }
         guard !expired else { throw AuthError.keyExpired }
-        try await client.query("""
-            UPDATE api_keys SET last_used_at = now()
-            WHERE id = \(keyID) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            """)
+        if stale {
+            try await client.query("""
+                UPDATE api_keys SET last_used_at = now()
+                WHERE id = \(keyID) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+                """)
+        }
         if let partnerID, let partnerCode {
             return Principal(kind: .partnerKey(partnerID: partnerID, keyID: keyID), label: partnerCode, roles: [], partnerID: partnerID)
         }
-        guard let userID else { throw AuthError.keyInvalid }
-        return try await UserRepository(client: client).principal(userID: userID)
+        guard let userID, let login = try row.decode(String?.self, at: 8) else { throw AuthError.keyInvalid }
+        guard try !row.decode(Bool.self, at: 12) else { throw AuthError.userDisabled }
+        return Principal(kind: .user(id: userID, login: login), label: login,
+                         roles: Set(try row.decode([String].self, at: 13).compactMap(Role.init(rawValue:))),
+                         unitCode: try row.decode(String?.self, at: 9), unitPath: try row.decode(String?.self, at: 10),
+                         partnerID: try row.decode(Int?.self, at: 11))
     }
 }
 
