@@ -70,4 +70,11 @@ struct OperatorFailureTests {
         #expect(result.status == 1)
         expectOneCleanSentence(result.stderr, containing: "HUQI_PORT=eighty")
     }
+
+    @Test("an invalid HUQI_IDLE_TIMEOUT is refused before anything starts")
+    func invalidIdleTimeout() async throws {
+        let result = try await ChildProcess.run([huqi, "serve"], environment: ["HUQI_IDLE_TIMEOUT": "0"])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "HUQI_IDLE_TIMEOUT=0")
+    }
 }
