@@ -119,6 +119,24 @@ struct BatchApplication {
                   FROM batch_rows WHERE batch_id = \(batchID)) r
             WHERE b.id = \(batchID)
             """)
+        try await Self.refreshStaleStatistics(on: connection)
+    }
+
+    /// The statements after this (events, deadlines, audit) join `batch_rows` with `cases` over
+    /// the whole batch. When a table's statistics count fewer rows than it now holds — a new
+    /// database, or autovacuum's ANALYZE right after a large batch was rolled back (a killed
+    /// import: statistics of 0 rows over full pages) — the planner expects one row and joins
+    /// by nested loops over sequential scans: minutes per 10 000 rows (seen in
+    /// `ops/faults/crash-import`). ANALYZE inside the transaction counts its own new rows.
+    static func refreshStaleStatistics(on connection: PostgresConnection) async throws {
+        let stale = try await connection.query("""
+            SELECT c.relname FROM pg_class c
+            WHERE c.oid IN ('cases'::regclass, 'batch_rows'::regclass)
+              AND c.reltuples < 0.5 * (SELECT count(*) FROM staging)
+            """).map { try $0.decode(String.self, at: 0) }
+        for table in stale {
+            try await connection.query("ANALYZE \(unescaped: table == "cases" ? "cases (id, partner_id, unit_code)" : "batch_rows (batch_id, case_id, outcome)")")
+        }
     }
 
     /// One audit event per case the batch created or changed, in row order.
