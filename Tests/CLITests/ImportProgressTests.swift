@@ -13,7 +13,8 @@ struct ImportProgressTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(BatchSamples.csv(BatchSamples.validRows(20_500))).write(to: file)
-        let result = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: env)
+        // 20 500 rows take ~25 s in a debug build alone; beside the other suites on two cores, longer.
+        let result = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: env, timeout: .seconds(300))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("已校验并写入 10000 行…"))
         #expect(result.stderr.contains("已校验并写入 20000 行…"))

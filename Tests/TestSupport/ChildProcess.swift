@@ -104,10 +104,11 @@ public final class ChildProcess: @unchecked Sendable {
     /// Sends a signal.
     public func signal(_ signal: Int32) { kill(pid, signal) }
 
-    /// Runs a command to completion.
-    public static func run(_ arguments: [String], environment: [String: String?] = [:], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs a command to completion (`timeout` guards against a hang, not a slow machine).
+    public static func run(_ arguments: [String], environment: [String: String?] = [:], input: String? = nil,
+                           timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         let child = try ChildProcess(arguments, environment: environment, input: input)
-        let status = try await child.wait()
+        let status = try await child.wait(timeout: timeout)
         return (status, child.standardOutput, child.standardError)
     }
 }
