@@ -123,10 +123,66 @@ struct AuditLogTests {
     func sealsAppendOnly() async throws {
         try await TestDatabase.withClient { client in
             try await appendSome(client, count: 2)
+            #expect(try await AuditLog.sealPending(wait: true, using: client) == 2)
             for statement: PostgresQuery in ["UPDATE audit_seals SET events = 9", "DELETE FROM audit_seals", "TRUNCATE audit_seals"] {
                 let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
                 #expect(error.sqlState == "42501")
             }
+        }
+    }
+
+    @Test("a commit leaves a seal request without taking the seal lock; sealing chains the requests in the order they were written")
+    func sealRequests() async throws {
+        try await TestDatabase.withClient(maximumConnections: 3) { client in
+            try await appendSome(client, count: 3)
+            let before = try await client.query("SELECT (SELECT count(*) FROM audit_pending), (SELECT count(*) FROM audit_seals)")[0]
+            #expect(try before.decode((Int, Int).self) == (3, 0))
+            // While another session holds the seal lock, a commit still goes through, and a
+            // non-waiting sealer returns at once.
+            try await client.withTransaction { holder in
+                try await holder.query("SELECT pg_advisory_xact_lock(7235011)")
+                try await appendSome(client, count: 1)
+                #expect(try await AuditLog.sealPending(wait: false, using: client) == 0)
+            }
+            #expect(try await AuditLog.sealPending(using: client) == 4)
+            let seals = try await client.query("""
+                SELECT s.seq, s.first_event_id, s.events FROM audit_seals s ORDER BY s.seq
+                """).map { try $0.decode((Int64, Int64, Int).self) }
+            #expect(seals.map(\.0) == [1, 2, 3, 4])
+            #expect(seals.map(\.1) == [1, 2, 3, 4], "sealed in the order the transactions committed")
+            #expect(try await client.query("SELECT count(*) FROM audit_pending")[0].decode(Int.self, at: 0) == 0)
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 4))
+        }
+    }
+
+    @Test("a seal request cannot be changed, nor removed before its seal exists; verify seals what is committed first")
+    func sealRequestsGuarded() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 2)
+            for statement: PostgresQuery in ["UPDATE audit_pending SET events = 9", "DELETE FROM audit_pending", "TRUNCATE audit_pending"] {
+                let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
+                #expect(error.sqlState == "42501")
+            }
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 2))
+            #expect(try await client.query("SELECT count(*) FROM audit_seals")[0].decode(Int.self, at: 0) == 2)
+        }
+    }
+
+    @Test("a transaction removed together with its seal request by a superuser is still found: its events are gone, or have no seal")
+    func removedRequest() async throws {
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 3)
+            try await client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("DELETE FROM audit_pending WHERE first_event_id = 2")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
+                Issue.record("events without a seal or request were not detected")
+                return
+            }
+            #expect(id == 2)
+            #expect(reason.contains("没有封印"))
         }
     }
 }

@@ -3,18 +3,28 @@ import Domain
 import Foundation
 import Postgres
 
-/// The append-only, hash-chained audit log (`audit_events` and `audit_seals`, see
-/// sql/0002_identity.sql and sql/0006_audit_seal.sql: each transaction's rows form a chain,
-/// sealed at COMMIT into the chain of transactions).
+/// The append-only, hash-chained audit log (`audit_events`, `audit_pending` and `audit_seals`,
+/// see sql/0002_identity.sql, sql/0006_audit_seal.sql and sql/0010_audit_pending_seals.sql):
+/// each transaction's rows form a chain; at COMMIT the transaction leaves a seal request, and
+/// requests are sealed into the chain of transactions by `sealPending` (every second while
+/// serving, at the end of each CLI command, and before `verify`).
 public enum AuditLog {
-    /// Appends an event inside the caller's transaction; it joins the chain when the
-    /// transaction commits.
+    /// Appends an event inside the caller's transaction; the transaction's seal request is
+    /// written when it commits and sealed into the chain by the next `sealPending`.
     public static func append(_ event: AuditEvent, on connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO audit_events (actor, actor_label, action, entity, entity_id, address, summary)
             VALUES (\(event.actor), \(event.actorLabel), \(event.action), \(event.entity), \(event.entityID),
                     \(event.address), \(PostgresJSON(event.summary)))
             """)
+    }
+
+    /// Seals the committed seal requests in the order they were written and returns how many.
+    /// With `wait: false` it returns 0 at once when another session is sealing; with `wait: true`
+    /// it waits for that session, so everything committed before the call is sealed after it.
+    @discardableResult
+    public static func sealPending(wait: Bool = false, using client: PostgresClient) async throws -> Int {
+        try await client.query("SELECT audit_seal_pending(\(wait))")[0].decode(Int.self, at: 0)
     }
 
     /// The outcome of walking the chain.
@@ -25,11 +35,12 @@ public enum AuditLog {
         case broken(eventID: Int64, reason: String)
     }
 
-    /// Recomputes both chains (sql/0006_audit_seal.sql): the seals in order, each linked to the
-    /// previous one; then every transaction's events in id order, each linked to the previous
-    /// event of its transaction, ending in the hash and count its seal recorded. Reads in pages.
-    /// Reports the first broken link.
+    /// Seals what is committed, then recomputes both chains: the seals in order, each linked to
+    /// the previous one; then every transaction's events in id order, each linked to the previous
+    /// event of its transaction, ending in the hash and count its seal (or, for a transaction
+    /// committed since, its seal request) recorded. Reads in pages. Reports the first broken link.
     public static func verify(using client: PostgresClient) async throws -> Verification {
+        try await sealPending(wait: true, using: client)
         let zero = Data(repeating: 0, count: 32)
         // 1. The seal chain.
         var previous = zero
@@ -67,8 +78,8 @@ public enum AuditLog {
         }
         while true {
             let rows = try await client.query("""
-                SELECT e.id, e.tx_id, audit_canonical(e), e.prev_hash, e.hash, s.tx_hash, s.events
-                FROM audit_events e LEFT JOIN audit_seals s ON s.tx_id = e.tx_id
+                SELECT e.id, e.tx_id, audit_canonical(e), e.prev_hash, e.hash, coalesce(s.tx_hash, p.tx_hash), coalesce(s.events, p.events)
+                FROM audit_events e LEFT JOIN audit_seals s ON s.tx_id = e.tx_id LEFT JOIN audit_pending p ON p.tx_id = e.tx_id
                 WHERE (e.tx_id, e.id) > (\(cursor.tx), \(cursor.id)) ORDER BY e.tx_id, e.id LIMIT 5000
                 """)
             if rows.isEmpty { break }
@@ -92,10 +103,12 @@ public enum AuditLog {
             }
         }
         if let finished = current, let problem = close(finished) { return problem }
-        // 3. A seal whose transaction has no events left: all of them were deleted.
+        // 3. A seal or request whose transaction has no events left: all of them were deleted.
         if let row = try await client.query("""
-            SELECT s.first_event_id FROM audit_seals s WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.tx_id = s.tx_id)
-            ORDER BY s.seq LIMIT 1
+            SELECT first_event_id FROM (
+                SELECT s.first_event_id, s.tx_id FROM audit_seals s UNION ALL SELECT p.first_event_id, p.tx_id FROM audit_pending p
+            ) r WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.tx_id = r.tx_id)
+            ORDER BY first_event_id LIMIT 1
             """).first {
             return .broken(eventID: try row.decode(Int64.self, at: 0), reason: "该事务的审计记录已被整体删除")
         }

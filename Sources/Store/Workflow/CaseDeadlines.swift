@@ -42,10 +42,9 @@ public enum CaseDeadlines {
                                    using client: PostgresClient) async throws {
         let text = try CaseActionError.requiredText(note, limit: 2000, field: "note", code: "reply.note_missing", message: "请填写答复内容（不超过 2000 字）。")
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
             try locked.requireOpen()
-            let clock = try await WorkflowClock.read(on: connection)
             guard let row = try await connection.query("""
                 UPDATE case_deadlines SET closed_on = \(clock.today), closed_at = now(), reply_note = \(text)
                 WHERE id = \(deadlineID) AND case_id = \(caseID) AND closed_on IS NULL AND kind <> 'regulation_handling'
@@ -75,10 +74,9 @@ public enum CaseDeadlines {
                               using client: PostgresClient) async throws {
         let reason = try CaseActionError.requiredText(reason, limit: 2000, field: "reason", code: "extension.reason_missing", message: "延期须填写理由。")
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             guard AccessPolicy.canLeadCases(principal) else { throw CaseActionError.leadersOnly }
             try locked.requireOpen()
-            let clock = try await WorkflowClock.read(on: connection)
             guard let row = try await connection.query("""
                 SELECT due_on, extended_days FROM case_deadlines
                 WHERE id = \(deadlineID) AND case_id = \(caseID) AND kind = 'regulation_handling' AND closed_on IS NULL FOR UPDATE

@@ -8,13 +8,12 @@ public enum CaseHolds {
     public static func hold(caseID: Int64, reason: String, by principal: Principal, address: String, using client: PostgresClient) async throws {
         let reason = try CaseActionError.requiredText(reason, limit: 500, field: "reason", code: "hold.reason_missing", message: "请填写暂停原因（如等待哪些材料，不超过 500 字）。")
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
             try locked.requireOpen()
             guard locked.onHoldSince == nil else {
                 throw CaseActionError(.conflict, code: "hold.already", message: "案件已处于暂停状态。")
             }
-            let clock = try await WorkflowClock.read(on: connection)
             try await connection.query("UPDATE cases SET on_hold_since = \(clock.today), hold_reason = \(reason) WHERE id = \(caseID)")
             try await CaseEvents.record("hold", caseID: caseID, by: principal, note: reason, payload: ["since": clock.today.description], on: connection)
             try await CaseEvents.renewLease(caseID: caseID, principal: principal, on: connection)
@@ -27,12 +26,11 @@ public enum CaseHolds {
     @discardableResult
     public static func resume(caseID: Int64, by principal: Principal, address: String, using client: PostgresClient) async throws -> Int {
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
             guard let since = locked.onHoldSince else {
                 throw CaseActionError(.conflict, code: "hold.not_held", message: "案件没有处于暂停状态。")
             }
-            let clock = try await WorkflowClock.read(on: connection)
             let paused = clock.calendar.workingDays(from: since, until: clock.today)
             if paused > 0 {
                 for row in try await connection.query("""

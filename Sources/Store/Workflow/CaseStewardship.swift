@@ -36,10 +36,9 @@ public enum CaseStewardship {
     public static func takeCharge(caseID: Int64, targetDate: CalendarDate, by principal: Principal, address: String,
                                   using client: PostgresClient) async throws {
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             guard AccessPolicy.canLeadCases(principal), let leader = principal.userID else { throw CaseActionError.leadersOnly }
             try locked.requireOpen()
-            let clock = try await WorkflowClock.read(on: connection)
             guard targetDate >= clock.today else {
                 throw CaseActionError(.invalid, code: "lead.target_past", message: "包案目标日期不能早于今天。", field: "target_date")
             }

@@ -16,7 +16,7 @@ public enum CaseTransitions {
     public static func perform(caseID: Int64, _ request: TransitionRequest, by principal: Principal, address: String,
                                using client: PostgresClient) async throws -> Outcome {
         try await client.withTransaction { connection in
-            let locked = try await LockedCase.lock(caseID, for: principal, on: connection)
+            let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
             try locked.requireWorker(principal)
             let target: Stage
             do throws(WorkflowProblem) { target = try request.targetStage() } catch { throw CaseActionError(error) }
@@ -34,7 +34,6 @@ public enum CaseTransitions {
                     : "该案件已被分流为涉信访事项，应转入评估而不是转办；如分流有误，请先更正分流结果。")
             }
             if locked.onHoldSince != nil { throw CaseActionError.onHold }
-            let clock = try await WorkflowClock.read(on: connection)
             let details: TransitionRequest
             do throws(WorkflowProblem) { details = try request.validated(for: target, grades: clock.settings.reviewGrades, today: clock.today) } catch {
                 throw CaseActionError(error)

@@ -14,13 +14,33 @@ struct LockedCase: Sendable {
     var onHoldSince: CalendarDate?
     var acceptedOn: CalendarDate
 
+    private static let columns = """
+        c.id, c.stage, c.petition_related, c.unit_code, c.assignee_id, c.lease_until IS NOT NULL, c.on_hold_since, c.accepted_on
+        """
+
     /// Locks the case when it is visible to `principal`.
     static func lock(_ id: Int64, for principal: Principal, on connection: PostgresConnection) async throws -> LockedCase {
-        let scope = AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
         guard let row = try await connection.query("""
-            SELECT c.id, c.stage, c.petition_related, c.unit_code, c.assignee_id, c.lease_until IS NOT NULL, c.on_hold_since, c.accepted_on
-            FROM cases c WHERE c.id = \(id) AND \(scope) FOR UPDATE
+            SELECT \(unescaped: columns) FROM cases c WHERE c.id = \(id) AND \(scope(principal)) FOR UPDATE
             """).first else { throw CaseActionError.caseNotFound }
+        return try decode(row)
+    }
+
+    /// Locks the case when it is visible to `principal` and reads the workflow clock, in one round trip.
+    static func lockWithClock(_ id: Int64, for principal: Principal,
+                              on connection: PostgresConnection) async throws -> (LockedCase, WorkflowClock) {
+        guard let row = try await connection.query("""
+            SELECT \(unescaped: columns), \(unescaped: WorkflowClock.columns)
+            FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal)) FOR UPDATE OF c
+            """).first else { throw CaseActionError.caseNotFound }
+        return (try decode(row), try await WorkflowClock.decode(row, on: connection))
+    }
+
+    private static func scope(_ principal: Principal) -> PostgresQuery {
+        AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> LockedCase {
         let (caseID, stage, petition, unit, assignee, leased, hold, accepted) =
             try row.decode((Int64, String, Bool?, String, Int?, Bool, CalendarDate?, CalendarDate).self)
         return LockedCase(id: caseID, stage: Stage(rawValue: stage) ?? .closed, petitionRelated: petition, unitCode: unit,

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             dependencies,
             configuration: configuration,
-            services: [client, WorkflowSweeper(database: client, logger: logger),
+            services: [client, AuditSealer(database: client, logger: logger), WorkflowSweeper(database: client, logger: logger),
                        WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger)],
             logger: logger,
             onServerRunning: { port in

@@ -29,6 +29,8 @@ struct OperatorSession {
             do {
                 if migrating { try await DatabaseTarget.migrator(logger: logger).migrate(using: client) }
                 try await body(OperatorSession(client: client, logger: logger))
+                // Seal what this command wrote to the audit log (a server, if one runs, would within a second).
+                if migrating { _ = try? await AuditLog.sealPending(wait: true, using: client) }
                 await client.shutdown()
                 if startedHere, case .embedded(let cluster) = target { try await cluster.stop() }
             } catch {
