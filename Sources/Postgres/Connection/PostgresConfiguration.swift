@@ -31,7 +31,7 @@ public struct PostgresConfiguration: Sendable {
             ("client_encoding", "UTF8"),
             ("connect_timeout", String(connectTimeoutSeconds)),
             ("options", "-c DateStyle=ISO,YMD -c TimeZone=\(timeZone) -c IntervalStyle=iso_8601 "
-                + "-c bytea_output=hex -c extra_float_digits=3 -c plan_cache_mode=force_custom_plan"),
+                + "-c bytea_output=hex -c extra_float_digits=3"),
         ]
     }
 }

@@ -68,6 +68,18 @@ extension PostgresConnection {
 }
 
 extension PostgresConnection {
+    /// Makes every statement of the current transaction planned for its actual values
+    /// (`SET LOCAL plan_cache_mode = force_custom_plan`); the setting ends with the transaction.
+    ///
+    /// Prepared statements otherwise follow PostgreSQL's default: after five executions a
+    /// statement may switch to a generic plan when its estimated cost is no worse. That suits
+    /// the short statements of the working day (a claim, a case page), which then skip planning;
+    /// it does not suit set-based statements over one batch or one week, whose row counts vary
+    /// by orders of magnitude: call this first in such transactions (intake, weekly summary).
+    public func planEveryExecution() async throws {
+        try await query("SET LOCAL plan_cache_mode = force_custom_plan")
+    }
+
     /// Runs `body` inside `BEGIN … COMMIT`; any thrown error rolls back and is rethrown.
     ///
     /// The rollback runs even when the task was cancelled.

@@ -3,10 +3,11 @@
 /// Every statement huqi sends goes through `PQprepare` once per connection and `PQexecPrepared`
 /// after that, so PostgreSQL parses and analyses each SQL text once instead of on every call
 /// (the statements are the same texts over and over; the values are always binds). Planning
-/// still happens per execution: connections run with `plan_cache_mode = force_custom_plan`,
-/// so a prepared statement is planned for its actual values exactly as an unprepared one was
-/// (no generic plan can surprise a query over skewed data). Bounded: past `capacity` distinct
-/// texts the connection deallocates them all and starts again.
+/// follows PostgreSQL's default (`plan_cache_mode = auto`: a statement whose generic plan costs
+/// no more than its custom plans stops being planned per execution); transactions of set-based
+/// statements over batches or weeks plan every execution (`planEveryExecution()`), so no
+/// generic plan can surprise them. Bounded: past `capacity` distinct texts the connection
+/// deallocates them all and starts again.
 struct PreparedStatements {
     /// The most distinct SQL texts kept prepared on one connection.
     static let capacity = 500
