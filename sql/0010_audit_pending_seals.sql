@@ -70,7 +70,9 @@ BEGIN
         seal.events := request.events;
         seal.tx_hash := request.tx_hash;
         seal.prev_hash := previous;
-        seal.hash := sha256(seal.prev_hash || convert_to(audit_seal_canonical(seal), 'UTF8'));
+        -- audit_seal_canonical(seal) written out (a SQL function called from PL/pgSQL is planned per call).
+        seal.hash := sha256(seal.prev_hash || convert_to(concat_ws(E'\x1f', seal.seq::text, seal.tx_id::text,
+                            seal.first_event_id::text, seal.events::text, encode(seal.tx_hash, 'hex')), 'UTF8'));
         seal.sealed_at := now();
         INSERT INTO audit_seals SELECT seal.*;
         DELETE FROM audit_pending WHERE tx_id = request.tx_id;
