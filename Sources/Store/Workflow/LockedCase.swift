@@ -3,7 +3,8 @@ import Postgres
 
 /// A case row locked for an action inside a transaction, after the scope check. Every workflow
 /// action starts here: the scope is part of the `SELECT … FOR UPDATE`, so a case outside the
-/// caller's scope is never even locked.
+/// caller's scope is never even locked. (Optimistic actions read the same facts unlocked and
+/// write under `unchangedCondition`.)
 struct LockedCase: Sendable {
     var id: Int64
     var stage: Stage
@@ -34,6 +35,27 @@ struct LockedCase: Sendable {
             FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal)) FOR UPDATE OF c
             """).first else { throw CaseActionError.caseNotFound }
         return (try decode(row), try await WorkflowClock.decode(row, on: connection))
+    }
+
+    /// The same facts and the clock without locking, for an optimistic action: its write must
+    /// carry `unchangedCondition`, so it changes nothing when the case moved on meanwhile.
+    static func readWithClock(_ id: Int64, for principal: Principal,
+                              on connection: PostgresConnection) async throws -> (LockedCase, WorkflowClock) {
+        guard let row = try await connection.query("""
+            SELECT \(unescaped: columns), \(unescaped: WorkflowClock.columns)
+            FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal))
+            """).first else { throw CaseActionError.caseNotFound }
+        return (try decode(row), try await WorkflowClock.decode(row, on: connection))
+    }
+
+    /// A condition over `cases c` that holds while the row still has every fact read here
+    /// (stage, triage, unit, holder, lease, hold).
+    var unchangedCondition: PostgresQuery {
+        """
+        c.stage = \(stage.rawValue) AND c.petition_related IS NOT DISTINCT FROM \(petitionRelated) AND c.unit_code = \(unitCode)
+        AND c.assignee_id IS NOT DISTINCT FROM \(assigneeID) AND (c.lease_until IS NOT NULL) = \(leaseUntilSet)
+        AND c.on_hold_since IS NOT DISTINCT FROM \(onHoldSince)
+        """
     }
 
     private static func scope(_ principal: Principal) -> PostgresQuery {

@@ -150,4 +150,44 @@ struct CaseLifecycleTests {
             }
         }
     }
+
+    @Test("racing actions on one case: one stage change wins, the rest are refused with a code, and a hold never lands under a later move")
+    func racingTransitions() async throws {
+        try await TestDatabase.withClient(maximumConnections: 8) { client in
+            let world = try await WorkflowWorld.make(client: client)
+            try await world.upload(WorkflowWorld.rows(12, prefix: "R", petition: true))
+            let leader = try await world.principal("leader.jz")
+            for round in 1...12 {
+                let id = try await world.caseID("R-\(round)")
+                let results = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                    for _ in 0..<4 {
+                        group.addTask {
+                            do {
+                                _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+                                return ("move", nil)
+                            } catch let error as CaseActionError { return ("move", error.code) }
+                        }
+                    }
+                    group.addTask {
+                        do {
+                            try await CaseHolds.hold(caseID: id, reason: "等待补充材料", by: leader, address: "t", using: client)
+                            return ("hold", nil)
+                        } catch let error as CaseActionError { return ("hold", error.code) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let moves = results.filter { $0.0 == "move" }
+                let won = moves.filter { $0.1 == nil }.count
+                #expect(won <= 1, "round \(round): at most one stage change")
+                #expect(moves.allSatisfy { $0.1 == nil || $0.1 == "transition.not_allowed" || $0.1 == "case.on_hold" },
+                        "round \(round): losers are refused with a conflict code, not lost: \(moves)")
+                #expect(results.contains { $0 == ("hold", nil) }, "round \(round): the hold is taken")
+                let events = try await client.query("""
+                    SELECT kind FROM case_events WHERE case_id = \(id) AND kind IN ('transition', 'hold') ORDER BY id
+                    """).map { try $0.decode(String.self, at: 0) }
+                #expect(events == (won == 1 ? ["transition", "hold"] : ["hold"]), "round \(round): \(events)")
+                #expect(try await world.state(id).stage == (won == 1 ? "evaluation" : "triage"))
+            }
+        }
+    }
 }
