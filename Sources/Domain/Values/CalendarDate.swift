@@ -12,21 +12,35 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.day = day
     }
 
-    /// Parses `2026-09-28` (ISO form only).
+    /// Parses `2026-09-28` (ISO form only: four, two and two ASCII digits).
     public init?(iso text: some StringProtocol) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        // Byte by byte: dates are decoded from every row of every page, and splitting into
+        // Substrings (with grapheme counting) showed in the case page's profile.
+        var (year, month, day, index) = (0, 0, 0, 0)
+        for byte in text.utf8 {
+            switch index {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 0...9:
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if index < 4 { year = year * 10 + digit } else if index < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            default:
+                return nil
+            }
+            index += 1
+        }
+        guard index == 10 else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
     /// ISO form, `2026-11-26`.
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        let digits: [UInt8] = [
+            UInt8(year / 1000 % 10), UInt8(year / 100 % 10), UInt8(year / 10 % 10), UInt8(year % 10), 0xFF,
+            UInt8(month / 10), UInt8(month % 10), 0xFF, UInt8(day / 10), UInt8(day % 10),
+        ]
+        return String(decoding: digits.map { $0 == 0xFF ? UInt8(ascii: "-") : $0 + UInt8(ascii: "0") }, as: UTF8.self)
     }
 
     /// Encoded as its ISO text, `"2026-11-26"`.
