@@ -2,19 +2,19 @@ import Domain
 import Foundation
 import Postgres
 
-/// Reads cases within a principal's scope: the list, one case's page, queue counts.
+/// Reads cases within a principal's scope: the list (one case's page: `CaseQueries+Detail.swift`).
 public enum CaseQueries {
     static func scope(_ principal: Principal) -> PostgresQuery {
         AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
     }
 
-    private static let summaryColumns = """
+    static let summaryColumns = """
         c.id, c.external_ref, p.code AS partner, c.batch_id, c.unit_code, un.name AS unit_name, c.enterprise_name, c.credit_code,
         c.matter_type, c.stage, c.petition_related, c.triage_reasons, c.triage_override IS NOT NULL AS overridden, c.assignee_id,
         au.display_name AS assignee_name, c.lease_until, c.on_hold_since IS NOT NULL AS on_hold, c.accepted_on, c.next_due_on,
         ll.display_name AS lead_name, c.typical_summary IS NOT NULL AS typical
         """
-    private static let summaryJoins = """
+    static let summaryJoins = """
         FROM cases c JOIN partners p ON p.id = c.partner_id JOIN units un ON un.code = c.unit_code
         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN users ll ON ll.id = c.lead_leader_id
         """
@@ -32,38 +32,6 @@ public enum CaseQueries {
             let deadlines = try await Self.deadlines(of: summaries.map(\.id), clock: clock, on: connection)
             for index in summaries.indices { summaries[index].deadlines = deadlines[summaries[index].id] ?? [] }
             return summaries
-        }
-    }
-
-    /// One case's page, or nil when unknown or out of scope.
-    public static func detail(id: Int64, for principal: Principal, using client: PostgresClient) async throws -> CaseDetail? {
-        try await client.withConnection { connection -> CaseDetail? in
-            let clock = try await WorkflowClock.read(on: connection)
-            guard let row = try await connection.query("""
-                SELECT \(unescaped: summaryColumns), c.respondent, c.claim, c.remarks, c.reporter_name, c.reporter_id_number, c.phone,
-                       c.region_code, c.handed_over_on, c.amount_wan::text, c.petitioned_before, c.petition_count, c.triage_rule_version,
-                       c.triage_auto, c.triage_override_reason, c.hold_reason, c.lead_target_date, c.typical_summary, c.possible_duplicate_of
-                \(unescaped: summaryJoins)
-                WHERE c.id = \(id) AND \(scope(principal))
-                """).first else { return nil }
-            var summary = try decodeSummary(row, clock: clock)
-            summary.deadlines = try await deadlines(of: [id], clock: clock, on: connection)[id] ?? []
-            let idNumber = try row.decode(String?.self, "reporter_id_number")
-            let phone = try row.decode(String?.self, "phone")
-            return CaseDetail(
-                summary: summary, respondent: try row.decode(String?.self, "respondent"), claim: try row.decode(String.self, "claim"),
-                remarks: try row.decode(String?.self, "remarks"), reporterName: try row.decode(String?.self, "reporter_name"),
-                reporterIDNumberMasked: idNumber.map { Masking.keep($0, first: 6, last: 4) },
-                phoneMasked: phone.map { Masking.keep($0, first: 3, last: 4) },
-                regionCode: try row.decode(String.self, "region_code"), handedOverOn: try row.decode(CalendarDate.self, "handed_over_on"),
-                amountWan: try row.decode(String?.self, "amount_wan"), petitionedBefore: try row.decode(Bool?.self, "petitioned_before"),
-                petitionCount: try row.decode(Int?.self, "petition_count"), triageRuleVersion: try row.decode(Int?.self, "triage_rule_version"),
-                triageAuto: try row.decode(Bool?.self, "triage_auto"), overrideReason: try row.decode(String?.self, "triage_override_reason"),
-                holdReason: try row.decode(String?.self, "hold_reason"), leadTargetDate: try row.decode(CalendarDate?.self, "lead_target_date"),
-                typicalSummary: try row.decode(String?.self, "typical_summary"),
-                possibleDuplicateOf: try row.decode(Int64?.self, "possible_duplicate_of"),
-                events: try await events(of: id, on: connection), clues: try await clues(of: id, on: connection),
-                availableTransitions: available(summary, for: principal))
         }
     }
 
@@ -106,34 +74,10 @@ public enum CaseQueries {
             """) {
             let (caseID, id, kind, seq, due, original, provisional, mode, paused, extended, closed, held) =
                 try row.decode((Int64, Int64, String, Int, CalendarDate, CalendarDate, Bool, String, Int, Int, CalendarDate?, Bool).self)
-            var state = DeadlineState.of(due: due, closedOn: closed, today: clock.today, nearDueUntil: clock.nearDueUntil)
-            if held, closed == nil { state = .open }  // a hold pauses the clock
-            result[caseID, default: []].append(DeadlineView(
-                id: id, kind: kind, name: DeadlineKind(rawValue: kind)?.chineseName ?? kind, seq: seq, dueOn: due, originalDueOn: original,
-                state: state, stateName: state.chineseName, provisional: provisional, dayMode: mode, pausedDays: paused,
-                extendedDays: extended, closedOn: closed))
+            let fields = DeadlineFields(id: id, kind: kind, seq: seq, dueOn: due, originalDueOn: original, provisional: provisional,
+                                        dayMode: mode, pausedDays: paused, extendedDays: extended, closedOn: closed)
+            result[caseID, default: []].append(fields.view(held: held, clock: clock))
         }
         return result
-    }
-
-    static func events(of id: Int64, on connection: PostgresConnection) async throws -> [CaseEventView] {
-        try await connection.query("""
-            SELECT e.id, e.kind, e.from_stage, e.to_stage, e.actor, u.display_name, e.occurred_at, e.note, e.payload, e.deadline_id
-            FROM case_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = \(id) ORDER BY e.id
-            """).map { row in
-            let (eventID, kind, from, to, actor, name, at, note, payload, deadline) =
-                try row.decode((Int64, String, String?, String?, String, String?, Date, String, PostgresJSON<[String: JSONValue]>, Int64?).self)
-            return CaseEventView(id: eventID, kind: kind, fromStage: from, toStage: to, actor: actor, actorName: name, occurredAt: at,
-                                 note: note, payload: payload.value, deadlineID: deadline)
-        }
-    }
-
-    static func clues(of id: Int64, on connection: PostgresConnection) async throws -> [ClueView] {
-        try await connection.query("""
-            SELECT id, summary, department, transferred_at, result, result_note FROM supervision_clues WHERE case_id = \(id) ORDER BY id
-            """).map { row in
-            let (clueID, summary, department, transferred, result, note) = try row.decode((Int64, String, String?, Date?, String?, String?).self)
-            return ClueView(id: clueID, summary: summary, department: department, transferredAt: transferred, result: result, resultNote: note)
-        }
     }
 }
