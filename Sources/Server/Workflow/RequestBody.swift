@@ -31,8 +31,9 @@ enum RequestBody {
 
     /// Whether any string or key of the JSON document holds U+0000 (PostgreSQL text cannot).
     static func containsNUL(_ data: Data) -> Bool {
-        // Fast path: no escape can spell U+0000 without the characters "u0000".
-        guard data.range(of: Data("u0000".utf8)) != nil || data.range(of: Data("U0000".utf8)) != nil || data.contains(0),
+        // Fast path: no JSON escape can spell U+0000 without the characters "u0000" (escapes
+        // are a lower-case \u), and a raw NUL is a byte 0.
+        guard data.range(of: Data("u0000".utf8)) != nil || data.contains(0),
               let value = try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) else { return false }
         func check(_ value: Any) -> Bool {
             switch value {

@@ -106,7 +106,7 @@ struct BatchApplication {
             INSERT INTO batch_rows (batch_id, row_number, outcome, raw, issues)
             SELECT \(batchID), row_number, 'rejected', raw, issues FROM staging WHERE NOT ok
             """)
-        try await connection.query("""
+        let total = try await connection.query("""
             UPDATE batches b SET total = r.total, accepted = r.accepted, updated = r.updated, unchanged = r.unchanged,
                                  duplicate = r.duplicate, rejected = r.rejected, warnings = r.warnings
             FROM (SELECT count(*) AS total,
@@ -118,8 +118,9 @@ struct BatchApplication {
                          count(*) FILTER (WHERE outcome <> 'rejected' AND issues @> '[{"severity": "warning"}]') AS warnings
                   FROM batch_rows WHERE batch_id = \(batchID)) r
             WHERE b.id = \(batchID)
-            """)
-        try await Self.refreshStaleStatistics(on: connection)
+            RETURNING b.total
+            """)[0].decode(Int.self, at: 0)
+        try await Self.refreshStaleStatistics(batchRows: total, on: connection)
     }
 
     /// The statements after this (events, deadlines, audit) join `batch_rows` with `cases` over
@@ -128,11 +129,10 @@ struct BatchApplication {
     /// import: statistics of 0 rows over full pages) — the planner expects one row and joins
     /// by nested loops over sequential scans: minutes per 10 000 rows (seen in
     /// `ops/faults/crash-import`). ANALYZE inside the transaction counts its own new rows.
-    static func refreshStaleStatistics(on connection: PostgresConnection) async throws {
+    static func refreshStaleStatistics(batchRows: Int, on connection: PostgresConnection) async throws {
         let stale = try await connection.query("""
             SELECT c.relname FROM pg_class c
-            WHERE c.oid IN ('cases'::regclass, 'batch_rows'::regclass)
-              AND c.reltuples < 0.5 * (SELECT count(*) FROM staging)
+            WHERE c.oid IN ('cases'::regclass, 'batch_rows'::regclass) AND c.reltuples < 0.5 * \(batchRows)
             """).map { try $0.decode(String.self, at: 0) }
         for table in stale {
             try await connection.query("ANALYZE \(unescaped: table == "cases" ? "cases (id, partner_id, unit_code)" : "batch_rows (batch_id, case_id, outcome)")")
