@@ -2,7 +2,8 @@
 // pooled connection, claim the next case of one queue through huqi's claim path
 // (CaseQueue.claimNext) and complete it through huqi's transition path (triage → evaluation),
 // until the queue is empty. Prints one JSON line: claims, seconds, claims/s, p50/p99 claim
-// latency (ms), distinct cases. Not part of the product; built only by the benchmark.
+// latency (ms), distinct cases. The audit sealer runs every second meanwhile, as in `huqi serve`.
+// Not part of the product; built only by the benchmark.
 //
 //   huqi-bench-claims CONNINFO LOGIN UNIT WORKERS
 import Domain
@@ -19,7 +20,7 @@ guard arguments.count == 5, let workers = Int(arguments[4]), workers > 0 else {
 let (connectionString, login, unit) = (arguments[1], arguments[2], arguments[3])
 let logger = Logger(label: "huqi-bench")
 let client = PostgresClient(configuration: .init(connectionString: connectionString),
-                            options: .init(maximumConnections: workers + 2), logger: logger)
+                            options: .init(maximumConnections: workers + 3), logger: logger)
 let users = UserRepository(client: client)
 let principal = try await users.principal(userID: try await users.id(ofLogin: login))
 
@@ -43,10 +44,18 @@ let encoder = JSONEncoder()
 encoder.outputFormatting = .sortedKeys
 print(String(decoding: try encoder.encode(line), as: UTF8.self))
 
-/// The workers, outside the main actor.
+/// The workers, outside the main actor; beside them the audit sealer runs every second, as in
+/// `huqi serve` (sealing is part of what every audited write costs).
 enum Drain {
     static func run(workers: Int, unit: String, principal: Principal, client: PostgresClient) async throws -> [(Int64, Duration)] {
         let clock = ContinuousClock()
+        let sealer = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                _ = try? await AuditLog.sealPending(using: client)
+            }
+        }
+        defer { sealer.cancel() }
         return try await withThrowingTaskGroup(of: [(Int64, Duration)].self) { group in
             for _ in 0..<workers {
                 group.addTask {

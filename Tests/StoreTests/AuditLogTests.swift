@@ -144,7 +144,7 @@ struct AuditLogTests {
                 try await appendSome(client, count: 1)
                 #expect(try await AuditLog.sealPending(wait: false, using: client) == 0)
             }
-            #expect(try await AuditLog.sealPending(using: client) == 4)
+            #expect(try await AuditLog.sealPending(batch: 3, using: client) == 4, "in batches of 3: two short transactions")
             let seals = try await client.query("""
                 SELECT s.seq, s.first_event_id, s.events FROM audit_seals s ORDER BY s.seq
                 """).map { try $0.decode((Int64, Int64, Int).self) }
@@ -183,6 +183,20 @@ struct AuditLogTests {
             }
             #expect(id == 2)
             #expect(reason.contains("没有封印"))
+        }
+    }
+
+    @Test("sealing while transactions keep committing ends with what was waiting at its start; everything verifies")
+    func sealingUnderLoad() async throws {
+        try await TestDatabase.withClient(maximumConnections: 4) { client in
+            try await appendSome(client, count: 20)
+            let writer = Task { try await appendSome(client, count: 200) }
+            var sealed = 0
+            for _ in 0..<5 { sealed += try await AuditLog.sealPending(wait: true, batch: 4, using: client) }
+            #expect(sealed >= 20, "the 20 waiting at the start are sealed")
+            try await writer.value
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 220))
+            #expect(try await client.query("SELECT count(*) FROM audit_pending")[0].decode(Int.self, at: 0) == 0)
         }
     }
 }

@@ -22,9 +22,18 @@ public enum AuditLog {
     /// Seals the committed seal requests in the order they were written and returns how many.
     /// With `wait: false` it returns 0 at once when another session is sealing; with `wait: true`
     /// it waits for that session, so everything committed before the call is sealed after it.
+    ///
+    /// Each batch of `batch` requests is its own short transaction; the call stops once it has
+    /// sealed as many as were waiting when it began (requests keep arriving under load).
     @discardableResult
-    public static func sealPending(wait: Bool = false, using client: PostgresClient) async throws -> Int {
-        try await client.query("SELECT audit_seal_pending(\(wait))")[0].decode(Int.self, at: 0)
+    public static func sealPending(wait: Bool = false, batch: Int = 5000, using client: PostgresClient) async throws -> Int {
+        let waiting = try await client.query("SELECT count(*) FROM audit_pending")[0].decode(Int.self, at: 0)
+        var sealed = 0
+        while true {
+            let done = try await client.query("SELECT audit_seal_pending(\(wait), \(batch))")[0].decode(Int.self, at: 0)
+            sealed += done
+            if done < batch || sealed >= waiting { return sealed }
+        }
     }
 
     /// The outcome of walking the chain.
