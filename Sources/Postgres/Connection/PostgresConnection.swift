@@ -24,6 +24,8 @@ public actor PostgresConnection {
     let logger: Logger
     /// The statements prepared on this connection (see `PreparedStatements`).
     var prepared = PreparedStatements()
+    /// Set by `planEveryExecution()`; cleared by the first statement after the transaction ended.
+    var unpreparedInTransaction = false
     /// A number unique within the process, for logs.
     public nonisolated let id: Int
 

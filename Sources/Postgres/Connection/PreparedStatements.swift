@@ -5,8 +5,8 @@
 /// (the statements are the same texts over and over; the values are always binds). Planning
 /// follows PostgreSQL's default (`plan_cache_mode = auto`: a statement whose generic plan costs
 /// no more than its custom plans stops being planned per execution); transactions of set-based
-/// statements over batches or weeks plan every execution (`planEveryExecution()`), so no
-/// generic plan can surprise them. Bounded: past `capacity` distinct texts the connection
+/// statements over batches or weeks send their statements unprepared (`planEveryExecution()`),
+/// so no generic plan can surprise them. Bounded: past `capacity` distinct texts the connection
 /// deallocates them all and starts again.
 struct PreparedStatements {
     /// The most distinct SQL texts kept prepared on one connection.

@@ -45,7 +45,7 @@ public struct BatchStore: Sendable {
         let digest = Self.digest(submission.payload)
         do {
             return try await client.withTransaction { connection in
-                try await connection.planEveryExecution()  // a batch of 10 rows and one of 200 000 need different plans
+                await connection.planEveryExecution()  // a batch of 10 rows and one of 200 000 need different plans
                 let lockKey = "\(submission.partnerID):" + (submission.idempotencyKey ?? digest.map { String(format: "%02x", $0) }.joined())
                 let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 7))")[0].decode(Bool.self, at: 0)
                 guard locked else { throw BatchError.inProgress }

@@ -18,7 +18,7 @@ public enum WeeklyQueries {
                 .decode(String.self, at: 0) ?? "本院"
         }
         return try await client.withTransaction { connection in
-            try await connection.planEveryExecution()
+            await connection.planEveryExecution()
             let settings = try await WorkflowSettings.load(on: connection)
             let window = WeeklyWindow(week: week, programmeStart: settings.programmeStart, access: scope)
             let increments = try await WeeklyIncrements.prepare(window, on: connection)

@@ -44,7 +44,7 @@ public enum CaseAssignment {
         guard AccessPolicy.canLeadCases(principal) else { throw CaseActionError.leadersOnly }
         let scope = AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
         return try await client.withTransaction { connection in
-            try await connection.planEveryExecution()  // one person's open cases: none or thousands
+            await connection.planEveryExecution()  // one person's open cases: none or thousands
             var moves: [Move] = []
             for row in try await connection.query("""
                 SELECT c.id, c.external_ref, c.unit_code, c.stage,
