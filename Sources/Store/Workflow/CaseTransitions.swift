@@ -20,12 +20,15 @@ public enum CaseTransitions {
     /// clues), or one whose case changed under it, runs in a transaction under the row lock.
     public static func perform(caseID: Int64, _ request: TransitionRequest, by principal: Principal, address: String,
                                using client: PostgresClient) async throws -> Outcome {
-        let optimistic = try await client.withConnection { connection -> Outcome? in
+        // A request whose stage implies side effects goes straight to the locked path (its
+        // details are checked again there, after validation).
+        let mayBeSimple = (try? request.targetStage()).map { !hasSideEffects(request, target: $0) } ?? true
+        let optimistic = mayBeSimple ? try await client.withConnection { connection -> Outcome? in
             let (seen, clock) = try await LockedCase.readWithClock(caseID, for: principal, on: connection)
             let (target, details) = try check(request, on: seen, by: principal, clock: clock)
             guard !hasSideEffects(details, target: target) else { return nil }
             return try await move(seen, to: target, details: details, by: principal, address: address, guarded: true, on: connection)
-        }
+        } : nil
         if let optimistic { return optimistic }
         return try await client.withTransaction { connection in
             let (locked, clock) = try await LockedCase.lockWithClock(caseID, for: principal, on: connection)
