@@ -20,12 +20,7 @@ public struct AuditSealer: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sealOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await sealOnce() }
         await sealOnce()
     }
 

@@ -47,12 +47,7 @@ public struct WeeklyScheduler: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await tick(now: Date())
-                try? await Task.sleep(for: .seconds(60))
-            }
-        }
+        await repeatUntilShutdown(every: .seconds(60)) { await tick(now: Date()) }
     }
 
     /// Issues last week's summary when due and not issued yet. Returns the snapshot it stored.

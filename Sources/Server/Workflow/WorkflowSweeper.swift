@@ -19,12 +19,7 @@ public struct WorkflowSweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sweepOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await sweepOnce() }
     }
 
     /// One pass of both sweeps; errors are logged and the next pass tries again.

@@ -30,20 +30,21 @@ struct LockedCase: Sendable {
     /// Locks the case when it is visible to `principal` and reads the workflow clock, in one round trip.
     static func lockWithClock(_ id: Int64, for principal: Principal,
                               on connection: PostgresConnection) async throws -> (LockedCase, WorkflowClock) {
-        guard let row = try await connection.query("""
-            SELECT \(unescaped: columns), \(unescaped: WorkflowClock.columns)
-            FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal)) FOR UPDATE OF c
-            """).first else { throw CaseActionError.caseNotFound }
-        return (try decode(row), try await WorkflowClock.decode(row, on: connection))
+        try await withClock(id, for: principal, locking: true, on: connection)
     }
 
     /// The same facts and the clock without locking, for an optimistic action: its write must
     /// carry `unchangedCondition`, so it changes nothing when the case moved on meanwhile.
     static func readWithClock(_ id: Int64, for principal: Principal,
                               on connection: PostgresConnection) async throws -> (LockedCase, WorkflowClock) {
+        try await withClock(id, for: principal, locking: false, on: connection)
+    }
+
+    private static func withClock(_ id: Int64, for principal: Principal, locking: Bool,
+                                  on connection: PostgresConnection) async throws -> (LockedCase, WorkflowClock) {
         guard let row = try await connection.query("""
             SELECT \(unescaped: columns), \(unescaped: WorkflowClock.columns)
-            FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal))
+            FROM cases c CROSS JOIN workflow_settings s WHERE c.id = \(id) AND \(scope(principal)) \(unescaped: locking ? "FOR UPDATE OF c" : "")
             """).first else { throw CaseActionError.caseNotFound }
         return (try decode(row), try await WorkflowClock.decode(row, on: connection))
     }
@@ -58,9 +59,7 @@ struct LockedCase: Sendable {
         """
     }
 
-    private static func scope(_ principal: Principal) -> PostgresQuery {
-        AccessPolicy.scope(of: principal, over: .caseRecord).condition(unitColumn: "c.unit_code", partnerColumn: "c.partner_id")
-    }
+    private static func scope(_ principal: Principal) -> PostgresQuery { CaseQueries.scope(principal) }
 
     private static func decode(_ row: PostgresRow) throws -> LockedCase {
         let (caseID, stage, petition, unit, assignee, leased, hold, accepted) =
