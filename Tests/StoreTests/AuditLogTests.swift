@@ -65,7 +65,7 @@ struct AuditLogTests {
         }
     }
 
-    @Test("a row deleted by a superuser is found: inside a transaction by the next row's link, alone by its orphaned seal")
+    @Test("a row deleted by a superuser is found: inside a transaction by the next row's link, alone by its range seal")
     func deletedRow() async throws {
         try await TestDatabase.withClient { client in
             try await appendSome(client, count: 3)  // ids 1–3, one transaction each
@@ -75,6 +75,7 @@ struct AuditLogTests {
                 }
             }
             #expect(try await AuditLog.verify(using: client) == .intact(events: 6))
+            try await sealAll(client)
             try await client.withConnection { connection in
                 try await connection.query("SET session_replication_role = replica")
                 try await connection.query("DELETE FROM audit_events WHERE id = 5")
@@ -99,104 +100,199 @@ struct AuditLogTests {
         }
     }
 
-    @Test("a row written around the triggers has no seal and is reported")
-    func unsealedRow() async throws {
+    @Test("a row written around the triggers is reported: inside a sealed range it is not in the seal, beyond it its transaction id was never handed out")
+    func forgedRows() async throws {
         try await TestDatabase.withClient { client in
             try await appendSome(client, count: 2)
-            try await client.withConnection { connection in
-                try await connection.query("SET session_replication_role = replica")
-                try await connection.query("""
-                    INSERT INTO audit_events (id, actor, action, prev_hash, hash, tx_id)
-                    VALUES (99, 'x', 'case.forged', decode(repeat('00', 32), 'hex'), sha256('x'), 424242)
-                    """)
-                try await connection.query("SET session_replication_role = origin")
-            }
-            guard case .broken(let id, _) = try await AuditLog.verify(using: client) else {
-                Issue.record("a forged row was not detected")
+            try await forge(client, id: 99, tx: 4_242_424_242_424)
+            guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
+                Issue.record("a forged row beyond the sealed ranges was not detected")
                 return
             }
             #expect(id == 99)
+            #expect(reason.contains("从未分配"))
+        }
+        try await TestDatabase.withClient { client in
+            try await appendSome(client, count: 2)
+            try await sealAll(client)
+            try await forge(client, id: 99, tx: 1)  // inside the first range [0, …), never a real transaction
+            guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
+                Issue.record("a forged row inside a sealed range was not detected")
+                return
+            }
+            #expect(id == 99)
+            #expect(reason.contains("不在封印记录中"))
         }
     }
 
-    @Test("the seals are append-only too")
+    /// Seals everything, waiting as long as other tests' transactions in the same cluster hold
+    /// back the horizon (a snapshot's xmin is cluster-wide).
+    func sealAll(_ client: PostgresClient) async throws {
+        try await AuditLog.sealPending(wait: true, patience: .seconds(120), using: client)
+        #expect(try await unsealedEvents(client) == 0)
+    }
+
+    /// Events beyond the last range seal.
+    func unsealedEvents(_ client: PostgresClient) async throws -> Int {
+        try await client.query("""
+            SELECT count(*) FROM audit_events WHERE tx_id >= coalesce((SELECT max(tx_to) FROM audit_seal_ranges), 0)
+            """)[0].decode(Int.self, at: 0)
+    }
+
+    /// Inserts an event with the triggers off (as a superuser could).
+    func forge(_ client: PostgresClient, id: Int64, tx: Int64) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("SET session_replication_role = replica")
+            try await connection.query("""
+                INSERT INTO audit_events (id, actor, action, prev_hash, hash, tx_id)
+                VALUES (\(id), 'x', 'case.forged', decode(repeat('00', 32), 'hex'), sha256('x'), \(tx))
+                """)
+            // A forger who can do this can also compute the row's hash.
+            try await connection.query("""
+                UPDATE audit_events e SET hash = sha256(e.prev_hash || convert_to(audit_canonical(e), 'UTF8')) WHERE id = \(id)
+                """)
+            try await connection.query("SET session_replication_role = origin")
+        }
+    }
+
+    @Test("the range seals are append-only too")
     func sealsAppendOnly() async throws {
         try await TestDatabase.withClient { client in
             try await appendSome(client, count: 2)
-            #expect(try await AuditLog.sealPending(wait: true, using: client) == 2)
-            for statement: PostgresQuery in ["UPDATE audit_seals SET events = 9", "DELETE FROM audit_seals", "TRUNCATE audit_seals"] {
+            try await sealAll(client)
+            for statement: PostgresQuery in ["UPDATE audit_seal_ranges SET events = 9", "DELETE FROM audit_seal_ranges", "TRUNCATE audit_seal_ranges"] {
                 let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
                 #expect(error.sqlState == "42501")
             }
         }
     }
 
-    @Test("a commit leaves a seal request without taking the seal lock; sealing chains the requests in the order they were written")
-    func sealRequests() async throws {
-        try await TestDatabase.withClient(maximumConnections: 3) { client in
+    @Test("a commit writes no seal and takes no lock; one pass seals every finished transaction into one range, in transaction order")
+    func rangeSeals() async throws {
+        try await TestDatabase.withClient(maximumConnections: 4) { client in
             try await appendSome(client, count: 3)
-            let before = try await client.query("SELECT (SELECT count(*) FROM audit_pending), (SELECT count(*) FROM audit_seals)")[0]
-            #expect(try before.decode((Int, Int).self) == (3, 0))
+            #expect(try await client.query("SELECT count(*) FROM audit_seal_ranges")[0].decode(Int.self, at: 0) == 0)
             // While another session holds the seal lock, a commit still goes through, and a
-            // non-waiting sealer returns at once.
+            // non-waiting pass returns at once.
             try await client.withTransaction { holder in
                 try await holder.query("SELECT pg_advisory_xact_lock(7235011)")
                 try await appendSome(client, count: 1)
                 #expect(try await AuditLog.sealPending(wait: false, using: client) == 0)
             }
-            #expect(try await AuditLog.sealPending(batch: 3, using: client) == 4, "in batches of 3: two short transactions")
-            let seals = try await client.query("""
-                SELECT s.seq, s.first_event_id, s.events FROM audit_seals s ORDER BY s.seq
-                """).map { try $0.decode((Int64, Int64, Int).self) }
-            #expect(seals.map(\.0) == [1, 2, 3, 4])
-            #expect(seals.map(\.1) == [1, 2, 3, 4], "sealed in the order the transactions committed")
-            #expect(try await client.query("SELECT count(*) FROM audit_pending")[0].decode(Int.self, at: 0) == 0)
+            // (wait: true: transactions of other tests in the same cluster can hold back a pass.)
+            #expect(try await AuditLog.sealPending(wait: true, patience: .seconds(120), using: client) == 4)
+            let count = try await client.query("SELECT count(*) FROM audit_seal_ranges")[0].decode(Int.self, at: 0)
+            #expect(try await AuditLog.sealPending(using: client) == 0)
+            #expect(try await client.query("SELECT count(*) FROM audit_seal_ranges")[0].decode(Int.self, at: 0) == count,
+                    "nothing new: no empty range is written")
+            try await appendSome(client, count: 2)
+            #expect(try await AuditLog.sealPending(wait: true, patience: .seconds(120), using: client) == 2)
+            let ranges = try await client.query("""
+                SELECT seq, tx_from, tx_to, tx_ids, first_event_ids, events FROM audit_seal_ranges ORDER BY seq
+                """).map { try $0.decode((Int64, Int64, Int64, [Int64], [Int64], Int64).self) }
+            #expect(ranges.map(\.0) == Array(1...Int64(ranges.count)))
+            #expect(ranges.first?.1 == 0, "the ranges start at transaction 0")
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.2 == $1.1 }, "each range starts where the previous ended")
+            #expect(ranges.flatMap(\.4) == [1, 2, 3, 4, 5, 6], "every transaction once, in order")
+            #expect(ranges.flatMap(\.3) == ranges.flatMap(\.3).sorted())
+            #expect(ranges.map(\.5).reduce(0, +) == 6)
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 6))
+        }
+    }
+
+    @Test("an open transaction holds back the seals of later ones until it ends; verify checks those by their own chains")
+    func openTransactionHoldsBack() async throws {
+        try await TestDatabase.withClient(maximumConnections: 4) { client in
+            try await appendSome(client, count: 1)
+            try await client.withTransaction { open in
+                try await open.query("SELECT txid_current()")  // an xid older than the next commits
+                try await appendSome(client, count: 2)
+                #expect(try await AuditLog.sealPending(wait: true, patience: .milliseconds(200), using: client) <= 1,
+                        "at most the transaction before the open one is sealed")
+                #expect(try await unsealedEvents(client) >= 2)
+                #expect(try await AuditLog.verify(patience: .zero, using: client) == .intact(events: 3))
+                try await AuditLog.append(AuditEvent(actor: "user:9", action: "case.transition", entity: "case", entityID: "9"), on: open)
+            }
+            try await sealAll(client)
             #expect(try await AuditLog.verify(using: client) == .intact(events: 4))
         }
     }
 
-    @Test("a seal request cannot be changed, nor removed before its seal exists; verify seals what is committed first")
-    func sealRequestsGuarded() async throws {
-        try await TestDatabase.withClient { client in
-            try await appendSome(client, count: 2)
-            for statement: PostgresQuery in ["UPDATE audit_pending SET events = 9", "DELETE FROM audit_pending", "TRUNCATE audit_pending"] {
-                let error = try await #require(throws: PostgresError.self) { try await client.query(statement) }
-                #expect(error.sqlState == "42501")
+    @Test("a transaction left open in another database of the cluster does not hold back the seals here")
+    func otherDatabaseDoesNotHoldBack() async throws {
+        try await TestDatabase.withClient { elsewhere in
+            try await elsewhere.withTransaction { open in
+                try await open.query("SELECT txid_current()")  // an xid older than the commits below
+                try await TestDatabase.withClient { client in
+                    try await appendSome(client, count: 3)
+                    #expect(try await AuditLog.sealPending(wait: true, patience: .seconds(2), using: client) == 3)
+                    #expect(try await unsealedEvents(client) == 0)
+                }
             }
-            #expect(try await AuditLog.verify(using: client) == .intact(events: 2))
-            #expect(try await client.query("SELECT count(*) FROM audit_seals")[0].decode(Int.self, at: 0) == 2)
         }
     }
 
-    @Test("a transaction removed together with its seal request by a superuser is still found: its events are gone, or have no seal")
-    func removedRequest() async throws {
+    @Test("a changed, removed or inserted range seal breaks the chain of seals")
+    func tamperedSeals() async throws {
+        for tamper in ["UPDATE audit_seal_ranges SET events = events + 1 WHERE seq = 1",
+                       "DELETE FROM audit_seal_ranges WHERE seq = 1",
+                       "UPDATE audit_seal_ranges SET seq = seq + 100 WHERE seq = 2"] {
+            try await TestDatabase.withClient { client in
+                try await appendSome(client, count: 2)
+                try await AuditLog.sealPending(wait: true, patience: .seconds(120), using: client)
+                try await appendSome(client, count: 2)
+                try await AuditLog.sealPending(wait: true, patience: .seconds(120), using: client)
+                try await client.withConnection { connection in
+                    try await connection.query("SET session_replication_role = replica")
+                    try await connection.query(PostgresQuery(unsafeSQL: tamper))
+                    try await connection.query("SET session_replication_role = origin")
+                }
+                guard case .broken(_, let reason) = try await AuditLog.verify(using: client) else {
+                    Issue.record("\(tamper) was not detected")
+                    return
+                }
+                #expect(reason.contains("封印"), "\(tamper): \(reason)")
+            }
+        }
+    }
+
+    @Test("the last event of a sealed transaction deleted by a superuser is found by its range's digest")
+    func deletedLastEvent() async throws {
         try await TestDatabase.withClient { client in
-            try await appendSome(client, count: 3)
+            try await client.withTransaction { connection in  // ids 1–3 in one transaction
+                for n in 1...3 {
+                    try await AuditLog.append(AuditEvent(actor: "user:\(n)", action: "case.transition", entity: "case", entityID: "\(n)"), on: connection)
+                }
+            }
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 3))
+            try await sealAll(client)
             try await client.withConnection { connection in
                 try await connection.query("SET session_replication_role = replica")
-                try await connection.query("DELETE FROM audit_pending WHERE first_event_id = 2")
+                try await connection.query("DELETE FROM audit_events WHERE id = 3")
                 try await connection.query("SET session_replication_role = origin")
             }
             guard case .broken(let id, let reason) = try await AuditLog.verify(using: client) else {
-                Issue.record("events without a seal or request were not detected")
+                let events = try await client.query("SELECT id, tx_id FROM audit_events ORDER BY id").map { try $0.decode((Int64, Int64).self) }
+                let ranges = try await client.query("SELECT seq, tx_from, tx_to, tx_ids, first_event_ids, events FROM audit_seal_ranges ORDER BY seq").map { try $0.decode((Int64, Int64, Int64, [Int64], [Int64], Int64).self) }
+                Issue.record("the deleted last event was not detected; events (id, tx): \(events); ranges: \(ranges)")
                 return
             }
-            #expect(id == 2)
-            #expect(reason.contains("没有封印"))
+            #expect(id == 1)
+            #expect(reason.contains("末条哈希"))
         }
     }
 
-    @Test("sealing while transactions keep committing ends with what was waiting at its start; everything verifies")
+    @Test("sealing while transactions keep committing terminates; everything verifies")
     func sealingUnderLoad() async throws {
         try await TestDatabase.withClient(maximumConnections: 4) { client in
             try await appendSome(client, count: 20)
             let writer = Task { try await appendSome(client, count: 200) }
             var sealed = 0
-            for _ in 0..<5 { sealed += try await AuditLog.sealPending(wait: true, batch: 4, using: client) }
-            #expect(sealed >= 20, "the 20 waiting at the start are sealed")
+            for _ in 0..<5 { sealed += try await AuditLog.sealPending(wait: true, using: client) }
+            #expect(sealed >= 20, "the 20 committed at the start are sealed")
             try await writer.value
             #expect(try await AuditLog.verify(using: client) == .intact(events: 220))
-            #expect(try await client.query("SELECT count(*) FROM audit_pending")[0].decode(Int.self, at: 0) == 0)
+            try await sealAll(client)
         }
     }
 }

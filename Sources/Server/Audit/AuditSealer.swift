@@ -3,10 +3,11 @@ import Postgres
 import ServiceLifecycle
 import Store
 
-/// Seals the audit log's pending seal requests (sql/0010_audit_pending_seals.sql) every
-/// `interval`, and once more on shutdown. Transactions commit without waiting for the seal
-/// lock; this service links what they committed into the chain of seals shortly after.
-/// Several gateway instances may run it at once: a pass that finds another sealing returns.
+/// Seals the audit log every `interval`, and once more on shutdown: each pass writes one range
+/// seal over the transactions finished since the previous pass (sql/0013_audit_range_seals.sql).
+/// Transactions commit without waiting for anything; this links them into the chain of seals
+/// shortly after. Several gateway instances may run it at once: a pass that finds another
+/// sealing returns.
 public struct AuditSealer: Service {
     let database: PostgresClient
     let interval: Duration
