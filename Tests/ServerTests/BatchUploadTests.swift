@@ -235,6 +235,30 @@ struct BatchUploadTests {
         }
     }
 
+    @Test("the bytes of an upload are kept exactly as they came, once per content, however large and whatever bytes they hold")
+    func payloadKeptExactly() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            // 3 MiB that is no readable file: every byte value, in a pattern that crosses the
+            // 256 KiB chunks the bytes are sent in.
+            let payload = (0..<(3 << 20) + 17).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+            for (partner, key) in [(fixture.partnerA.id, "first"), (fixture.partnerA.id, "second"), (fixture.partnerB.id, "third")] {
+                let summary = try await BatchIntake(client: client).submit(BatchSubmission(
+                    partnerID: partner, batchNumber: 1, uploader: IdentityFixture.setupActor, payload: payload, idempotencyKey: key, dryRun: false))
+                #expect(summary.status == "rejected")
+            }
+            let rows = try await client.query("""
+                SELECT p.bytes, p.sha256 = sha256(p.bytes), (SELECT count(DISTINCT b.id) FROM batches b WHERE b.payload_sha256 = p.sha256)
+                FROM payloads p
+                """)
+            #expect(rows.count == 1, "one stored payload for one content")
+            let (bytes, digestMatches, batches) = try rows[0].decode((Data, Bool, Int).self)
+            #expect(bytes == Data(payload))
+            #expect(digestMatches)
+            #expect(batches == 3, "three rejected batches (two keys of one partner, another partner) share it")
+        }
+    }
+
     @Test("an unclosed quote found only after good rows were streamed rolls everything back and keeps the file as rejected")
     func lateFileError() async throws {
         try await TestDatabase.withClient { client in

@@ -72,9 +72,7 @@ public struct BatchStore: Sendable {
     /// A dry run leaves its key unrecorded (it is rolled back anyway, and the key may already name
     /// a stored batch: checking a corrected file under the same key is fine).
     private func write(_ submission: BatchSubmission, digest: Data, content: BatchContent, on connection: PostgresConnection) async throws -> BatchSummary {
-        try await connection.query("""
-            INSERT INTO payloads (sha256, bytes) VALUES (\(digest), \(Data(submission.payload))) ON CONFLICT (sha256) DO NOTHING
-            """)
+        try await PayloadStore.keep(submission.payload, digest: digest, on: connection)
         let (format, encoding, status, errorCode, errorMessage, warnings): (String, String?, String, String?, String?, [FieldIssue]) = switch content {
         case .rows(let format, let encoding, _, let warnings): (format, encoding, "applied", nil, nil, warnings)
         case .unreadable(let format, let code, let message): (format, nil, "rejected", code, message, [])

@@ -23,18 +23,18 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var unreadable = false
         try await OperatorSession.run { session in
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let bytes = FileBytes.read(atPath: file) else {
                 unreadable = true
                 FileHandle.standardError.write(Data("huqi：无法读取文件 \(file)（不存在或没有读取权限）。\n".utf8))
                 return
             }
             if let batchNo, !BatchNumber.isValid(batchNo) { throw ValidationError("--batch-no：" + BatchNumber.message) }
             let partner = try await PartnerRepository(client: session.client).find(code: partner)
-            FileHandle.standardError.write(Data("正在导入 \(file)（\(data.count) 字节）…\n".utf8))
+            FileHandle.standardError.write(Data("正在导入 \(file)（\(bytes.count) 字节）…\n".utf8))
             var uploader = session.actor
             uploader.action = "batch.upload"
             let summary = try await BatchIntake(client: session.client).submit(BatchSubmission(
-                partnerID: partner.id, batchNumber: batchNo, uploader: uploader, payload: Array(data),
+                partnerID: partner.id, batchNumber: batchNo, uploader: uploader, payload: bytes,
                 idempotencyKey: idempotencyKey, dryRun: dryRun, sheet: sheet)) { step in
                 FileHandle.standardError.write(Data("\(step)\n".utf8))
             }
