@@ -101,6 +101,13 @@ public final class PostgresCopyWriter {
                 buffer.append(contentsOf: [92, 78])  // \N
                 continue
             }
+            // Most fields need no escape: append their bytes in one go.
+            let appendedWhole = field.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                guard !bytes.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else { return false }
+                buffer.append(contentsOf: bytes)
+                return true
+            }
+            if appendedWhole == true { continue }
             for byte in field.utf8 {
                 switch byte {
                 case 92: buffer.append(contentsOf: [92, 92])
