@@ -275,6 +275,32 @@ struct BatchUploadTests {
         }
     }
 
+    @Test("a row like an earlier row of the same batch (another 案件编号) is kept as a possible duplicate of that row's case")
+    func duplicatesWithinBatch() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let rows = BatchSamples.validRows(3)
+            // Row 4 repeats row 1's enterprise, respondent and claim under another number; row 5 has
+            // the same enterprise and respondent but another matter.
+            let again = rows[0].replacingOccurrences(of: "1,LN-0001,", with: "4,LN-0004,")
+            let other = rows[0].replacingOccurrences(of: "1,LN-0001,", with: "5,LN-0005,")
+                .replacingOccurrences(of: "要求退还履约保证金1万元", with: "厂房消防验收迟迟不予办理")
+            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(rows + [again, other]), idempotencyKey: nil, dryRun: false))
+            #expect(summary.counts.accepted == 4)
+            #expect(summary.counts.duplicate == 1)
+            let links = try await client.query("""
+                SELECT c.external_ref, d.external_ref FROM cases c JOIN cases d ON d.id = c.possible_duplicate_of
+                """).map { try $0.decode((String, String).self) }
+            #expect(links.map { [$0.0, $0.1] } == [["LN-0004", "LN-0001"]])
+            let outcomes = try await client.query("""
+                SELECT c.external_ref, r.outcome FROM batch_rows r JOIN cases c ON c.id = r.case_id ORDER BY c.external_ref
+                """).map { try $0.decode((String, String).self) }
+            #expect(outcomes.map(\.1) == ["accepted", "accepted", "accepted", "duplicate", "accepted"], "\(outcomes)")
+        }
+    }
+
     @Test("possible duplicates across partners are kept and linked, never dropped")
     func duplicates() async throws {
         try await TestDatabase.withClient { client in

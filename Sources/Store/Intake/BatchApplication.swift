@@ -102,6 +102,37 @@ struct BatchApplication {
                    i.id, s.raw, s.issues
             FROM inserted i JOIN staging s ON s.ok AND s.external_ref = i.external_ref
             """)
+        // Possible duplicates inside the batch: a new row like an earlier new row of the same batch
+        // (another 案件编号, same credit code and respondent, a similar claim) is linked to the
+        // earlier row's case, as a duplicate of a stored case is. Only the first 20 new rows of
+        // each (credit code, respondent) are candidates, so a batch of thousands of rows about one
+        // enterprise and one respondent costs 20 comparisons a row, not one per earlier row.
+        // Cases are found by (partner, 案件编号) and rows by (batch, row) — unique indexes: the
+        // statistics of cases and batch_rows do not count this batch's rows yet.
+        try await connection.query("""
+            WITH fresh AS (
+                SELECT s.row_number, s.external_ref, s.credit_code, s.respondent, s.claim, s.handed_over_on,
+                       row_number() OVER (PARTITION BY s.credit_code, s.respondent ORDER BY s.row_number) AS place
+                FROM staging s
+                WHERE s.ok AND s.credit_code IS NOT NULL AND s.respondent IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
+            ), pairs AS (
+                SELECT DISTINCT ON (later.row_number) later.row_number, later.external_ref AS later_ref, earlier.external_ref AS earlier_ref
+                FROM fresh later
+                JOIN fresh earlier ON earlier.credit_code = later.credit_code AND earlier.respondent = later.respondent
+                                  AND earlier.place <= 20 AND earlier.row_number < later.row_number
+                WHERE NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.row_number = later.row_number)
+                  AND abs(earlier.handed_over_on - later.handed_over_on) <= 365 AND similarity(earlier.claim, later.claim) >= 0.3
+                ORDER BY later.row_number, earlier.row_number
+            ), linked AS (
+                UPDATE cases c SET possible_duplicate_of = e.id
+                FROM pairs p JOIN cases e ON e.partner_id = \(partnerID) AND e.external_ref = p.earlier_ref
+                WHERE c.partner_id = \(partnerID) AND c.external_ref = p.later_ref
+                RETURNING c.id
+            )
+            UPDATE batch_rows r SET outcome = 'duplicate' FROM pairs p
+            WHERE r.batch_id = \(batchID) AND r.row_number = p.row_number
+            """)
         try await connection.query("""
             INSERT INTO batch_rows (batch_id, row_number, outcome, raw, issues)
             SELECT \(batchID), row_number, 'rejected', raw, issues FROM staging WHERE NOT ok
