@@ -29,15 +29,16 @@ public enum BatchReader {
         let significant = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         guard !significant.isEmpty, !(bytes.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else { throw BatchReadError.empty }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes, sheet: sheet, limits: limits) }
-        let (text, encoding) = try TextDecoding.decode(bytes)
-        if text.drop(while: { $0.isWhitespace }).first == "{" {
-            return try JSONBatchReader.read(text, limits: limits)
+        let (utf8, encoding) = try TextDecoding.utf8(bytes)
+        // A CSV file is read from the bytes; only a JSON body becomes one String.
+        if utf8.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+            return try JSONBatchReader.read(String(decoding: utf8, as: UTF8.self), limits: limits)
         }
-        return try readCSV(text, encoding: encoding, limits: limits)
+        return try readCSV(utf8, encoding: encoding, limits: limits)
     }
 
-    static func readCSV(_ text: String, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
-        var records = CSVParser.RecordIterator(text)
+    static func readCSV(_ utf8: ArraySlice<UInt8>, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
+        var records = CSVParser.RecordIterator(utf8: utf8)
         guard let header = try records.next() else { throw BatchReadError.empty }
         let mapping = try HeaderMapping(header.fields)
         guard let first = try records.next() else { throw BatchReadError.noRows }

@@ -8,74 +8,93 @@ public enum CSVParser {
         public var fields: [String]
     }
 
-    /// Reads records one at a time, so a large file is never held as records all at once.
+    /// Reads records one at a time from UTF-8 bytes, so a large file is never held as records,
+    /// nor as one decoded `String` beside its bytes.
+    ///
+    /// The bytes must be valid UTF-8 (`TextDecoding.utf8` checks them). Every byte that matters
+    /// here (quote, comma, CR, LF) is ASCII, and no byte of a multi-byte UTF-8 sequence is: the
+    /// parser can work byte by byte and cut fields only between characters.
     public struct RecordIterator {
-        private var scalars: String.UnicodeScalarView.Iterator
-        private var pending: Unicode.Scalar?
+        private let bytes: ArraySlice<UInt8>
+        private var position: Int
         private var line = 1
+        /// The field being read (reused: one allocation for the whole file).
+        private var field: [UInt8] = []
+
+        private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
+        /// Starts at the beginning of `bytes` (valid UTF-8; the array's storage is shared, not copied).
+        public init(utf8 bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            position = bytes.startIndex
+        }
 
         /// Starts at the beginning of `text`.
         public init(_ text: String) {
-            scalars = text.unicodeScalars.makeIterator()
-            pending = scalars.next()
+            self.init(utf8: ArraySlice(text.utf8))
         }
 
         /// The next non-blank record, nil at the end, or `csv.unterminated_quote`.
         public mutating func next() throws -> Record? {
-            while pending != nil {
-                if let record = try readRecord(), !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
+            while position < bytes.endIndex {
+                let record = try readRecord()
+                if !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
             }
             return nil
         }
 
-        private mutating func advance() -> Unicode.Scalar? {
-            let current = pending
-            pending = scalars.next()
-            return current
+        private func peek() -> UInt8? {
+            position < bytes.endIndex ? bytes[position] : nil
         }
 
-        private mutating func readRecord() throws -> Record? {
+        private mutating func takeField() -> String {
+            defer { field.removeAll(keepingCapacity: true) }
+            return String(decoding: field, as: UTF8.self)
+        }
+
+        private mutating func readRecord() throws -> Record {
             let recordLine = line
             var fields: [String] = []
-            var field = String.UnicodeScalarView()
             var inQuotes = false
             var quoteOpenedOnLine = 0
-            while let scalar = advance() {
+            while position < bytes.endIndex {
+                let byte = bytes[position]
+                position += 1
                 if inQuotes {
-                    if scalar == "\"" {
-                        if pending == "\"" {
-                            field.append("\"")
-                            _ = advance()
+                    if byte == Self.quote {
+                        if peek() == Self.quote {
+                            field.append(Self.quote)
+                            position += 1
                         } else {
                             inQuotes = false
                         }
                     } else {
-                        if scalar == "\n" { line += 1 }
-                        field.append(scalar)
+                        if byte == Self.lf { line += 1 }
+                        field.append(byte)
                     }
                     continue
                 }
-                switch scalar {
-                case "\"" where field.isEmpty:
+                switch byte {
+                case Self.quote where field.isEmpty:
                     inQuotes = true
                     quoteOpenedOnLine = line
-                case ",":
-                    fields.append(String(field))
-                    field = String.UnicodeScalarView()
-                case "\r" where pending == "\n":
+                case Self.comma:
+                    fields.append(takeField())
+                case Self.cr where peek() == Self.lf:
                     continue
-                case "\n", "\r":
+                case Self.lf, Self.cr:
                     line += 1
-                    fields.append(String(field))
+                    fields.append(takeField())
                     return Record(line: recordLine, fields: fields)
                 default:
-                    field.append(scalar)
+                    field.append(byte)
                 }
             }
             if inQuotes {
+                field.removeAll(keepingCapacity: true)
                 throw BatchReadError("csv.unterminated_quote", "第 \(quoteOpenedOnLine) 行有一个引号没有闭合，之后的内容无法分列。请检查该行的双引号。")
             }
-            fields.append(String(field))
+            fields.append(takeField())
             return Record(line: recordLine, fields: fields)
         }
     }

@@ -14,21 +14,47 @@ public enum TextDecoding {
         case gb18030 = "GB18030"
     }
 
-    /// The text and the encoding it was in, or `encoding.invalid`.
-    public static func decode(_ bytes: [UInt8]) throws -> (text: String, encoding: Encoding) {
+    /// The file as UTF-8 bytes and the encoding it was in, or `encoding.invalid`. UTF-8 input is
+    /// checked in place and returned without a copy (after its BOM, if any); GB18030 is converted.
+    public static func utf8(_ bytes: [UInt8]) throws -> (utf8: ArraySlice<UInt8>, encoding: Encoding) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else { throw BatchReadError.invalidEncoding }
-            return (text, .utf8BOM)
+            let rest = bytes.dropFirst(3)
+            guard isValidUTF8(rest) else { throw BatchReadError.invalidEncoding }
+            return (rest, .utf8BOM)
         }
-        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
-        return (try convertGB18030(bytes), .gb18030)
+        if isValidUTF8(bytes[...]) { return (bytes[...], .utf8) }
+        guard let converted = convert(bytes, from: "GB18030", to: "UTF-8"), isValidUTF8(converted[...]) else {
+            throw BatchReadError.invalidEncoding
+        }
+        return (converted[...], .gb18030)
     }
 
-    /// GB18030 → UTF-8 with iconv; any invalid sequence fails the whole file.
-    static func convertGB18030(_ bytes: [UInt8]) throws -> String {
-        guard let output = convert(bytes, from: "GB18030", to: "UTF-8"),
-              let text = String(validating: output, as: UTF8.self) else { throw BatchReadError.invalidEncoding }
-        return text
+    /// Whether `bytes` are well-formed UTF-8 (the same rules as `String(validating:)`), without
+    /// building a string.
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            // ASCII runs, 8 bytes at a time: most of a CSV file's commas, digits and line ends.
+            while index < buffer.count {
+                if index + 8 <= buffer.count,
+                   UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+                if buffer[index] < 0x80 {
+                    index += 1
+                    continue
+                }
+                var iterator = UnsafeBufferPointer(rebasing: buffer[index...]).makeIterator()
+                var parser = Unicode.UTF8.ForwardParser()
+                switch parser.parseScalar(from: &iterator) {
+                case .valid(let scalar): index += scalar.count
+                case .emptyInput: return true
+                case .error: return false
+                }
+            }
+            return true
+        }
     }
 
     /// Encodes UTF-8 text as GB18030 (for fixtures and tests of the reader).
