@@ -218,6 +218,28 @@ struct AuditLogTests {
         }
     }
 
+    @Test("while a transaction is open, a waiting seal with nothing committed to seal returns at once, not after its patience")
+    func nothingToWaitFor() async throws {
+        try await TestDatabase.withClient(maximumConnections: 4) { client in
+            try await appendSome(client, count: 1)
+            try await sealAll(client)
+            try await client.withTransaction { open in
+                try await AuditLog.append(AuditEvent(actor: "user:9", action: "case.transition", entity: "case", entityID: "9"), on: open)
+                // Patience of ten minutes: only returning early ends this within the race below.
+                let returned = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask { _ = try await AuditLog.sealPending(wait: true, patience: .seconds(600), using: client); return true }
+                    group.addTask { try await Task.sleep(for: .seconds(60)); return false }
+                    let first = try await group.next()!
+                    group.cancelAll()
+                    return first
+                }
+                #expect(returned, "sealPending waited for an open transaction although nothing committed was unsealed")
+            }
+            try await sealAll(client)
+            #expect(try await AuditLog.verify(using: client) == .intact(events: 2))
+        }
+    }
+
     @Test("a transaction left open in another database of the cluster does not hold back the seals here")
     func otherDatabaseDoesNotHoldBack() async throws {
         try await TestDatabase.withClient { elsewhere in

@@ -24,7 +24,8 @@ public enum AuditLog {
     /// sealing. With `wait: true` it waits for that session and then keeps sealing until every
     /// transaction that had started when the call began has finished and is sealed, or until
     /// `patience` has passed (a transaction left open, a large import, say, holds back the seals
-    /// of the transactions that started after it; those are sealed by a later pass).
+    /// of the transactions that started after it; those are sealed by a later pass). It returns
+    /// at once when nothing committed before the call is left unsealed.
     @discardableResult
     public static func sealPending(wait: Bool = false, patience: Duration = .seconds(5),
                                    using client: PostgresClient) async throws -> Int {
@@ -39,8 +40,20 @@ public enum AuditLog {
             let (done, horizon) = try await pass(wait: true, using: client)
             sealed += done
             if (horizon ?? 0) >= target || clock.now >= giveUp { return sealed }
+            // Held back by an open transaction: wait only when something committed before the
+            // call is still unsealed (a CLI command that wrote nothing leaves at once).
+            if try await !hasUnsealed(below: target, using: client) { return sealed }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Whether a committed event of a transaction below `target` lies beyond the last range seal.
+    private static func hasUnsealed(below target: Int64, using client: PostgresClient) async throws -> Bool {
+        try await client.query("""
+            SELECT EXISTS (SELECT 1 FROM audit_events e
+                           WHERE e.tx_id >= coalesce((SELECT r.tx_to FROM audit_seal_ranges r ORDER BY r.seq DESC LIMIT 1), 0)
+                             AND e.tx_id < \(target))
+            """)[0].decode(Bool.self, at: 0)
     }
 
     private static func pass(wait: Bool, using client: PostgresClient) async throws -> (sealed: Int, horizon: Int64?) {
