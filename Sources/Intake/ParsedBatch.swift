@@ -26,15 +26,20 @@ public enum BatchReader {
     /// Reads the payload, or throws a `BatchReadError` saying why the file is unusable.
     /// `sheet` names the worksheet of an XLSX file (default: the first).
     public static func read(_ bytes: [UInt8], limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {
-        let significant = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let significant = bytes.drop(while: isBlank)
         guard !significant.isEmpty, !(bytes.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else { throw BatchReadError.empty }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes, sheet: sheet, limits: limits) }
         let (utf8, encoding) = try TextDecoding.utf8(bytes)
         // A CSV file is read from the bytes; only a JSON body becomes one String.
-        if utf8.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+        if utf8.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
             return try JSONBatchReader.read(String(decoding: utf8, as: UTF8.self), limits: limits)
         }
         return try readCSV(utf8, encoding: encoding, limits: limits)
+    }
+
+    /// Space, tab, LF or CR: what may stand before a file's first character.
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     static func readCSV(_ utf8: ArraySlice<UInt8>, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {

@@ -29,11 +29,6 @@ public enum CSVParser {
             position = bytes.startIndex
         }
 
-        /// Starts at the beginning of `text`.
-        public init(_ text: String) {
-            self.init(utf8: ArraySlice(text.utf8))
-        }
-
         /// The next non-blank record, nil at the end, or `csv.unterminated_quote`.
         public mutating func next() throws -> Record? {
             while position < bytes.endIndex {
