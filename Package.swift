@@ -114,6 +114,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Reporting",
+                "Intake",
                 "Store",
                 "Domain",
                 "Postgres",

@@ -25,16 +25,26 @@ public enum BatchReader {
 
     /// Reads the payload, or throws a `BatchReadError` saying why the file is unusable.
     /// `sheet` names the worksheet of an XLSX file (default: the first).
-    public static func read(_ bytes: [UInt8], limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {
-        let significant = bytes.drop(while: isBlank)
-        guard !significant.isEmpty, !(bytes.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else { throw BatchReadError.empty }
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes, sheet: sheet, limits: limits) }
+    ///
+    /// The rows of a CSV file are read from `bytes` as they are asked for: keep the returned
+    /// batch's rows for no longer than the bytes are meant to live.
+    public static func read(_ bytes: PayloadBytes, limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {
+        let buffer = bytes.unsafeBuffer
+        guard buffer.contains(where: { !isBlank($0) }), !(buffer.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else {
+            throw BatchReadError.empty
+        }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes.array, sheet: sheet, limits: limits) }
         let (utf8, encoding) = try TextDecoding.utf8(bytes)
         // A CSV file is read from the bytes; only a JSON body becomes one String.
-        if utf8.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
-            return try JSONBatchReader.read(String(decoding: utf8, as: UTF8.self), limits: limits)
+        if utf8.unsafeBuffer.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
+            return try JSONBatchReader.read(String(decoding: utf8.unsafeBuffer, as: UTF8.self), limits: limits)
         }
         return try readCSV(utf8, encoding: encoding, limits: limits)
+    }
+
+    /// Reads a payload held in an array (tests, small files).
+    public static func read(_ bytes: [UInt8], limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {
+        try read(PayloadBytes(bytes), limits: limits, sheet: sheet)
     }
 
     /// Space, tab, LF or CR: what may stand before a file's first character.
@@ -42,7 +52,7 @@ public enum BatchReader {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    static func readCSV(_ utf8: ArraySlice<UInt8>, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
+    static func readCSV(_ utf8: PayloadBytes, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
         var records = CSVParser.RecordIterator(utf8: utf8)
         guard let header = try records.next() else { throw BatchReadError.empty }
         let mapping = try HeaderMapping(header.fields)

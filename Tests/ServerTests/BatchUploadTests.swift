@@ -60,7 +60,8 @@ struct BatchUploadTests {
             #expect(try await count(client, "SELECT count(*) FROM batch_rows WHERE outcome = 'rejected' AND raw->'cells'->>'credit_code' = '91350100M000100Y4Z'") == 1)
             #expect(try await count(client, "SELECT count(*) FROM cases WHERE unit_code = '210781'") == 1, "凌海市 → 凌海市人民检察院")
             #expect(try await count(client, "SELECT count(*) FROM audit_events WHERE action = 'case.create'") == 5)
-            #expect(try await AuditLog.verify(using: client) != nil)
+            let events = try await count(client, "SELECT count(*) FROM audit_events")
+            #expect(try await AuditLog.verify(using: client) == .intact(events: events))
         }
     }
 
@@ -272,6 +273,58 @@ struct BatchUploadTests {
             #expect(try await count(client, "SELECT count(*) FROM cases") == 0)
             #expect(try await count(client, "SELECT count(*) FROM batch_rows") == 0)
             #expect(try await count(client, "SELECT count(*) FROM batches WHERE status = 'rejected'") == 1)
+        }
+    }
+
+    @Test("rows normalized on several tasks (blocks of 512) are all stored, each case from its own row; a bad row keeps its number")
+    func rowsAcrossBlocks() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            var rows = BatchSamples.validRows(2_000)
+            rows[1_699] = rows[1_699].replacingOccurrences(of: "91110000600037341L", with: "91110000600037341M")
+            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            #expect(summary.counts.total == 2_000)
+            #expect(summary.counts.accepted == 1_999)
+            #expect(summary.counts.rejected == 1)
+            #expect(try await count(client, "SELECT count(DISTINCT row_number) FROM batch_rows WHERE row_number BETWEEN 2 AND 2001") == 2_000)
+            #expect(try await count(client, "SELECT row_number::bigint FROM batch_rows WHERE outcome = 'rejected'") == 1_701)
+            #expect(try await count(client, """
+                SELECT count(*) FROM cases c JOIN batch_rows r ON r.case_id = c.id
+                WHERE r.row_number = c.seq + 1 AND c.external_ref = 'LN-' || lpad(c.seq::text, 4, '0')
+                  AND c.enterprise_name = '企业' || c.seq || '有限公司' AND c.respondent = '某局' || c.seq
+                """) == 1_999)
+        }
+    }
+
+    @Test("a mapped file (huqi import) is stored byte for byte; one written to during its import leaves nothing (file.changed)")
+    func mappedFileChanged() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-import-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: url) }
+            func submission(_ key: String) throws -> BatchSubmission {
+                BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
+                                payload: try #require(MappedFile.open(atPath: url.path)), idempotencyKey: key, dryRun: false)
+            }
+            let original = BatchSamples.csv(BatchSamples.validRows(40))
+            try Data(original).write(to: url)
+            let stored = try await BatchIntake(client: client).submit(try submission("whole"))
+            #expect(stored.counts.accepted == 40)
+            #expect(try await client.query("SELECT bytes FROM payloads")[0].decode(Data.self, at: 0) == Data(original))
+
+            try Data(BatchSamples.csv(BatchSamples.validRows(60))).write(to: url)
+            let changing = try submission("changing")  // the digest is taken here
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("61,LN-LATE,后来写入的一行\r\n".utf8))
+            try handle.close()
+            let error = await #expect(throws: PayloadChanged.self) { try await BatchIntake(client: client).submit(changing) }
+            #expect(error?.code == "file.changed")
+            #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 40)
+            #expect(try await count(client, "SELECT count(*) FROM payloads") == 1)
         }
     }
 

@@ -86,9 +86,13 @@ public struct NormalizedRow: Sendable {
     public var isRejected: Bool { record == nil }
 }
 
-/// Normalized rows handed over one at a time, so a batch is never held in memory whole.
-/// `next()` may throw a file-level error found late (an unclosed quote at the end).
+/// The rows of a batch handed over a block at a time, so a batch is never held in memory
+/// whole, and normalized by the consumer — on several tasks at once: reading a file is
+/// sequential, normalizing its rows is not.
 public protocol NormalizedRowSource: AnyObject {
-    /// The next row, or nil at the end.
-    func next() throws -> NormalizedRow?
+    /// Up to `limit` further rows as read, in file order; empty at the end. May throw a
+    /// file-level error found late (an unclosed quote at the end, too many rows).
+    func nextRaw(limit: Int) throws -> [RawRow]
+    /// What normalization (and triage) makes of one row; pure, safe to call from any task.
+    var normalize: @Sendable (RawRow) -> NormalizedRow { get }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// RFC 4180 CSV as Excel writes it: comma-separated, CRLF or LF, fields in double quotes may
 /// hold commas, newlines and doubled quotes. A quote inside an unquoted field is kept as text
 /// (Excel does the same). A quote that is never closed is an error naming its line.
@@ -9,29 +11,38 @@ public enum CSVParser {
     }
 
     /// Reads records one at a time from UTF-8 bytes, so a large file is never held as records,
-    /// nor as one decoded `String` beside its bytes.
+    /// nor as one decoded `String` beside its bytes; the pages read are dropped as it goes
+    /// (`PayloadBytes.discard`), so a mapped file is never wholly in memory either.
     ///
     /// The bytes must be valid UTF-8 (`TextDecoding.utf8` checks them). Every byte that matters
     /// here (quote, comma, CR, LF) is ASCII, and no byte of a multi-byte UTF-8 sequence is: the
     /// parser can work byte by byte and cut fields only between characters.
     public struct RecordIterator {
-        private let bytes: ArraySlice<UInt8>
-        private var position: Int
+        /// Keeps the storage of `buffer` alive.
+        private let source: PayloadBytes
+        private let buffer: UnsafeBufferPointer<UInt8>
+        private var position = 0
         private var line = 1
+        private var nextDiscard = Self.discardStep
+        private static let discardStep = 4 << 20
         /// The field being read (reused: one allocation for the whole file).
         private var field: [UInt8] = []
 
         private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
-        /// Starts at the beginning of `bytes` (valid UTF-8; the array's storage is shared, not copied).
-        public init(utf8 bytes: ArraySlice<UInt8>) {
-            self.bytes = bytes
-            position = bytes.startIndex
+        /// Starts at the beginning of `bytes` (valid UTF-8; shared, not copied).
+        public init(utf8 bytes: PayloadBytes) {
+            source = bytes
+            buffer = bytes.unsafeBuffer
         }
 
         /// The next non-blank record, nil at the end, or `csv.unterminated_quote`.
         public mutating func next() throws -> Record? {
-            while position < bytes.endIndex {
+            if position >= nextDiscard {
+                source.discard(before: position)
+                nextDiscard = position + Self.discardStep
+            }
+            while position < buffer.count {
                 let record = try readRecord()
                 if !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
             }
@@ -39,7 +50,7 @@ public enum CSVParser {
         }
 
         private func peek() -> UInt8? {
-            position < bytes.endIndex ? bytes[position] : nil
+            position < buffer.count ? buffer[position] : nil
         }
 
         private mutating func takeField() -> String {
@@ -52,8 +63,8 @@ public enum CSVParser {
             var fields: [String] = []
             var inQuotes = false
             var quoteOpenedOnLine = 0
-            while position < bytes.endIndex {
-                let byte = bytes[position]
+            while position < buffer.count {
+                let byte = buffer[position]
                 position += 1
                 if inQuotes {
                     if byte == Self.quote {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,71 +16,78 @@ public enum TextDecoding {
     }
 
     /// The file as UTF-8 bytes and the encoding it was in, or `encoding.invalid`. UTF-8 input is
-    /// checked in place and returned without a copy (after its BOM, if any); GB18030 is converted.
-    public static func utf8(_ bytes: [UInt8]) throws -> (utf8: ArraySlice<UInt8>, encoding: Encoding) {
+    /// checked in place and returned without a copy (after its BOM, if any); GB18030 is converted
+    /// into memory. The check drops the pages it has read (`PayloadBytes.discard`).
+    public static func utf8(_ bytes: PayloadBytes) throws -> (utf8: PayloadBytes, encoding: Encoding) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             let rest = bytes.dropFirst(3)
             guard isValidUTF8(rest) else { throw BatchReadError.invalidEncoding }
             return (rest, .utf8BOM)
         }
-        if isValidUTF8(bytes[...]) { return (bytes[...], .utf8) }
-        guard let converted = convert(bytes, from: "GB18030", to: "UTF-8"), isValidUTF8(converted[...]) else {
-            throw BatchReadError.invalidEncoding
-        }
-        return (converted[...], .gb18030)
+        if isValidUTF8(bytes) { return (bytes, .utf8) }
+        guard let converted = convert(bytes.unsafeBuffer, from: "GB18030", to: "UTF-8") else { throw BatchReadError.invalidEncoding }
+        bytes.discard(before: bytes.count)
+        let utf8 = PayloadBytes(converted)
+        guard isValidUTF8(utf8) else { throw BatchReadError.invalidEncoding }
+        return (utf8, .gb18030)
     }
 
     /// Whether `bytes` are well-formed UTF-8 (the same rules as `String(validating:)`), without
-    /// building a string.
-    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            // ASCII runs, 8 bytes at a time: most of a CSV file's commas, digits and line ends.
-            while index < buffer.count {
-                if index + 8 <= buffer.count,
-                   UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                    continue
-                }
-                if buffer[index] < 0x80 {
-                    index += 1
-                    continue
-                }
-                var iterator = UnsafeBufferPointer(rebasing: buffer[index...]).makeIterator()
-                var parser = Unicode.UTF8.ForwardParser()
-                switch parser.parseScalar(from: &iterator) {
-                case .valid(let scalar): index += scalar.count
-                case .emptyInput: return true
-                case .error: return false
-                }
+    /// building a string. Drops the pages checked, every 4 MiB.
+    static func isValidUTF8(_ bytes: PayloadBytes) -> Bool {
+        let buffer = bytes.unsafeBuffer
+        let step = 4 << 20
+        var index = 0, nextDiscard = step
+        // ASCII runs, 8 bytes at a time: most of a CSV file's commas, digits and line ends.
+        while index < buffer.count {
+            if index >= nextDiscard {
+                bytes.discard(before: index)
+                nextDiscard = index + step
             }
-            return true
+            if index + 8 <= buffer.count,
+               UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            if buffer[index] < 0x80 {
+                index += 1
+                continue
+            }
+            var iterator = UnsafeBufferPointer(rebasing: buffer[index...]).makeIterator()
+            var parser = Unicode.UTF8.ForwardParser()
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): index += scalar.count
+            case .emptyInput: break
+            case .error: return false
+            }
         }
+        bytes.discard(before: buffer.count)
+        return true
     }
 
     /// Encodes UTF-8 text as GB18030 (for fixtures and tests of the reader).
     public static func encodeGB18030(_ text: String) -> [UInt8]? {
-        convert(Array(text.utf8), from: "UTF-8", to: "GB18030")
+        Array(text.utf8).withUnsafeBufferPointer { convert($0, from: "UTF-8", to: "GB18030") }
     }
 
     /// Converts a whole buffer with glibc's iconv; nil on any invalid or incomplete sequence.
     /// Between GB18030 and UTF-8 a character never grows beyond 4 bytes, so 2× + 16 is enough.
-    private static func convert(_ bytes: [UInt8], from source: String, to target: String) -> [UInt8]? {
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, from source: String, to target: String) -> [UInt8]? {
         let converter = iconv_open(target, source)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
-        var input = bytes
         var output = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
-        let produced: Int = input.withUnsafeMutableBufferPointer { inputBuffer in
-            output.withUnsafeMutableBufferPointer { outputBuffer in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inputBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var outLeft = outputBuffer.count
-                guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else { return -1 }
-                return outputBuffer.count - outLeft
-            }
+        let produced: Int = output.withUnsafeMutableBufferPointer { outputBuffer in
+            // iconv's input pointer is not const, but iconv only reads through it.
+            var inPointer = UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.assumingMemoryBound(to: CChar.self)
+            var inLeft = bytes.count
+            var outPointer = UnsafeMutableRawPointer(outputBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+            var outLeft = outputBuffer.count
+            guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else { return -1 }
+            return outputBuffer.count - outLeft
         }
-        return produced >= 0 ? Array(output[0..<produced]) : nil
+        guard produced >= 0 else { return nil }
+        output.removeSubrange(produced...)
+        return output
     }
 }

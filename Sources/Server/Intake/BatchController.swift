@@ -85,7 +85,7 @@ struct BatchController: Sendable {
         let submission = BatchSubmission(
             partnerID: partnerID, batchNumber: batchNumber,
             uploader: AuditEvent(by: principal, action: "batch.upload", address: context.clientAddress),
-            payload: Array(buffer: body), idempotencyKey: key, dryRun: dryRun, sheet: query["sheet"].map(String.init))
+            payload: PayloadBytes(body.readableBytesView), idempotencyKey: key, dryRun: dryRun, sheet: query["sheet"].map(String.init))
         let summary: BatchSummary
         do {
             summary = try await BatchIntake(client: database).submit(submission)

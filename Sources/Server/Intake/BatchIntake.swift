@@ -23,7 +23,7 @@ public struct BatchIntake: Sendable {
     ) async throws -> BatchSummary {
         let store = BatchStore(client: client)
         if !submission.dryRun, let earlier = try await store.replay(
-            partnerID: submission.partnerID, idempotencyKey: submission.idempotencyKey, payloadDigest: BatchStore.digest(submission.payload)) {
+            partnerID: submission.partnerID, idempotencyKey: submission.idempotencyKey, payloadDigest: submission.payloadDigest) {
             return earlier
         }
         var submission = submission
@@ -45,36 +45,40 @@ public struct BatchIntake: Sendable {
         return try await store.apply(submission, content: content)
     }
 
-    static func guessFormat(_ bytes: [UInt8]) -> String {
+    static func guessFormat(_ bytes: PayloadBytes) -> String {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
-        if bytes.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).first == UInt8(ascii: "{") { return "json" }
+        if bytes.unsafeBuffer.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") { return "json" }
         return bytes.isEmpty ? "unknown" : "csv"
     }
 }
 
-/// Normalizes and triages each raw row as the COPY asks for it, reporting every
-/// `progressInterval` rows (a running count for large files).
+/// The rows of an upload as the COPY asks for them, with their normalization and triage,
+/// reporting every `progressInterval` rows read (a running count for large files).
 final class TriagedRows: NormalizedRowSource {
     let raw: RawRowSource
-    let normalizer: RowNormalizer
-    let rules: TriageRuleSet
+    let normalize: @Sendable (RawRow) -> NormalizedRow
     let onProgress: (Int) -> Void
     static let progressInterval = 10_000
     private var count = 0
 
     init(raw: RawRowSource, normalizer: RowNormalizer, rules: TriageRuleSet, onProgress: @escaping (Int) -> Void = { _ in }) {
         self.raw = raw
-        self.normalizer = normalizer
-        self.rules = rules
+        normalize = { source in
+            var row = normalizer.normalize(source)
+            row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
+            return row
+        }
         self.onProgress = onProgress
     }
 
-    func next() throws -> NormalizedRow? {
-        guard let source = try raw.next() else { return nil }
-        count += 1
-        if count % Self.progressInterval == 0 { onProgress(count) }
-        var row = normalizer.normalize(source)
-        row.triage = row.record.map { Triage.decide(TriageInput($0), rules: rules) }
-        return row
+    func nextRaw(limit: Int) throws -> [RawRow] {
+        var rows: [RawRow] = []
+        rows.reserveCapacity(limit)
+        while rows.count < limit, let row = try raw.next() {
+            rows.append(row)
+            count += 1
+            if count % Self.progressInterval == 0 { onProgress(count) }
+        }
+        return rows
     }
 }

@@ -17,8 +17,12 @@ public struct BatchStore: Sendable {
     /// `text` with U+FFFD in place of each NUL.
     static func withoutNUL(_ text: String) -> String { text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
 
-    /// SHA-256 of a payload.
-    public static func digest(_ payload: [UInt8]) -> Data { Data(SHA256.hash(data: payload)) }
+    /// SHA-256 of a payload, read in chunks (each dropped after it is hashed).
+    public static func digest(_ payload: PayloadBytes) -> Data {
+        var hasher = SHA256()
+        payload.forEachChunk { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return Data(hasher.finalize())
+    }
 
     /// The earlier answer for the same Idempotency-Key (or, without a key, the same file from
     /// the same partner), or nil. Throws `idempotency.key_reused` when the key came with other bytes.
@@ -42,7 +46,7 @@ public struct BatchStore: Sendable {
 
     /// Applies the upload in one transaction (rolled back at the end for a dry run).
     public func apply(_ submission: BatchSubmission, content: BatchContent) async throws -> BatchSummary {
-        let digest = Self.digest(submission.payload)
+        let digest = submission.payloadDigest
         do {
             return try await client.withTransaction { connection in
                 await connection.planEveryExecution()  // a batch of 10 rows and one of 200 000 need different plans
@@ -105,6 +109,8 @@ public struct BatchStore: Sendable {
         event.summary = ["batch_no": submission.batchNumber.map(String.init) ?? "", "format": format, "error": errorCode ?? ""]
         try await BatchApplication.auditCases(batchID: batchID, actor: submission.uploader, on: connection)
         try await AuditLog.append(event, on: connection)
+        // A file changed under a mapped read gave different passes different bytes: keep nothing.
+        try submission.payload.checkUnchanged()
         return try await BatchQueries.summary(id: batchID, on: connection)
     }
 }

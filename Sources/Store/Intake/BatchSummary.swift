@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// What an upload produced: the answer of `POST /api/v1/batches` and of `huqi import`.
 public struct BatchSummary: Sendable, Codable, Equatable {
@@ -36,22 +37,35 @@ public struct BatchSubmission: Sendable {
     public var batchNumber: Int?
     /// Who uploaded (the audit actor).
     public var uploader: AuditEvent
-    public var payload: [UInt8]
+    /// The file as uploaded.
+    public let payload: PayloadBytes
+    /// SHA-256 of `payload` (computed once, on creation: one pass over the file).
+    public let payloadDigest: Data
     public var idempotencyKey: String?
     public var dryRun: Bool
     /// The worksheet to read from an XLSX file (nil: the first).
     public var sheet: String?
 
     /// Bundles an upload.
-    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: [UInt8], idempotencyKey: String?, dryRun: Bool,
+    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: PayloadBytes, idempotencyKey: String?, dryRun: Bool,
                 sheet: String? = nil) {
         self.sheet = sheet
         self.partnerID = partnerID
         self.batchNumber = batchNumber
         self.uploader = uploader
         self.payload = payload
+        payloadDigest = BatchStore.digest(payload)
         self.idempotencyKey = idempotencyKey
         self.dryRun = dryRun
+    }
+}
+
+extension BatchSubmission {
+    /// Bundles an upload held in an array.
+    public init(partnerID: Int, batchNumber: Int?, uploader: AuditEvent, payload: [UInt8], idempotencyKey: String?, dryRun: Bool,
+                sheet: String? = nil) {
+        self.init(partnerID: partnerID, batchNumber: batchNumber, uploader: uploader, payload: PayloadBytes(payload),
+                  idempotencyKey: idempotencyKey, dryRun: dryRun, sheet: sheet)
     }
 }
 

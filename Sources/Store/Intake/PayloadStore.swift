@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -9,7 +10,7 @@ import Postgres
 enum PayloadStore {
     /// Stores `payload` under `digest` unless a payload with that digest is already stored.
     /// Runs inside the caller's (intake) transaction.
-    static func keep(_ payload: [UInt8], digest: Data, on connection: PostgresConnection) async throws {
+    static func keep(_ payload: PayloadBytes, digest: Data, on connection: PostgresConnection) async throws {
         let stored = try await connection.query("SELECT EXISTS (SELECT 1 FROM payloads WHERE sha256 = \(digest))")[0]
             .decode(Bool.self, at: 0)
         if stored { return }
@@ -20,11 +21,14 @@ enum PayloadStore {
         try await connection.query("ALTER TABLE payload_upload ALTER COLUMN bytes SET STORAGE EXTERNAL")
         _ = try await connection.copyFrom("COPY payload_upload (bytes) FROM STDIN (FORMAT binary)") { writer in
             try await writer.write(binaryCopyHeader(fieldLength: payload.count))
+            // Chunk by chunk, each dropped from memory once sent (a mapped file stays unread).
             let chunk = 256 * 1024
+            let buffer = payload.unsafeBuffer
             var start = 0
-            while start < payload.count {
-                let end = min(start + chunk, payload.count)
-                try await writer.write(payload[start..<end])
+            while start < buffer.count {
+                let end = min(start + chunk, buffer.count)
+                try await writer.write(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                payload.discard(before: end)
                 start = end
             }
             try await writer.write([0xFF, 0xFF])  // end of data: field count -1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Intake
 import Server
 import Store
 
@@ -23,7 +24,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var unreadable = false
         try await OperatorSession.run { session in
-            guard let bytes = FileBytes.read(atPath: file) else {
+            guard let bytes = MappedFile.open(atPath: file) else {
                 unreadable = true
                 FileHandle.standardError.write(Data("huqi：无法读取文件 \(file)（不存在或没有读取权限）。\n".utf8))
                 return

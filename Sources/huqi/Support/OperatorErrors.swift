@@ -27,6 +27,7 @@ func operatorMessage(for error: any Error) -> String {
     case let error as ConfigurationError: return error.message
     case let error as IdentityError: return error.message
     case let error as BatchError: return error.message
+    case let error as PayloadChanged: return error.message
     case let error as CaseActionError: return error.message
     case let error as WorkflowProblem: return error.message
     case let error as PostgresError where error.code == .connectionFailed:

@@ -45,7 +45,7 @@ struct FixtureWeekTests {
             let world = try await WorkflowWorld.make(client: client)
             for path in ["batch1-utf8-bom.csv", "batch2-gb18030.csv", "batch3.json", "batch4-utf8.csv"] {
                 let bytes = try Data(contentsOf: Self.folder.appendingPathComponent("batches/\(path)"))
-                try await BatchIntake(client: client).submit(BatchSubmission(
+                _ = try await BatchIntake(client: client).submit(BatchSubmission(
                     partnerID: world.identity.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
                     payload: Array(bytes), idempotencyKey: nil, dryRun: false))
             }

@@ -1,0 +1,123 @@
+import Domain
+import Foundation
+import Intake
+import Testing
+
+/// `huqi import` maps its file (`MappedFile`) and every pass drops the pages it has read: the
+/// memory of an import must not grow with the file.
+@Suite("mapped upload files")
+struct MappedFileTests {
+    /// A CSV batch of `rows` rows (about 190 bytes each), with a BOM, in a temporary file.
+    static func csvFile(rows: Int, gb18030: Bool = false) throws -> (url: URL, bytes: [UInt8]) {
+        var text = ReaderTests.header + "\r\n"
+        for index in 1...rows {
+            text += "\(index),LN-MAP-\(index),锦州宏达机械有限公司,91210700MADR9L8F50,凌海市,民营,王某,13804165678,某区市场监管局,申诉,"
+                + #""要求退还保证金\#(index)万元，""已多次反映""，未果",是"# + "\r\n"
+        }
+        let bytes = gb18030 ? try #require(TextDecoding.encodeGB18030(text)) : [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-mapped-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        return (url, bytes)
+    }
+
+    /// Resident kilobytes of the mapping that starts at `bytes`' first byte (from /proc/self/smaps).
+    static func residentKilobytes(of bytes: PayloadBytes) throws -> Int {
+        let start = String(UInt(bitPattern: bytes.unsafeBuffer.baseAddress), radix: 16)
+        // /proc files report size 0: read to the end, not up to the size.
+        let handle = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps"))
+        defer { try? handle.close() }
+        let lines = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self).split(separator: "\n")
+        let header = try #require(lines.firstIndex { $0.hasPrefix(start + "-") }, "the mapping is listed")
+        let rss = try #require(lines[(header + 1)...].first { $0.hasPrefix("Rss:") })
+        return try #require(Int(rss.split(separator: " ")[1]))
+    }
+
+    @Test("a mapped file gives the same batch as its bytes in memory, UTF-8 and GB18030")
+    func sameAsInMemory() throws {
+        for gb18030 in [false, true] {
+            let (url, bytes) = try Self.csvFile(rows: 500, gb18030: gb18030)
+            defer { try? FileManager.default.removeItem(at: url) }
+            let mapped = try #require(MappedFile.open(atPath: url.path))
+            #expect(mapped.count == bytes.count)
+            let fromMap = try BatchReader.read(mapped)
+            let fromArray = try BatchReader.read(bytes)
+            #expect(fromMap.encoding == (gb18030 ? .gb18030 : .utf8BOM))
+            #expect(fromMap.encoding == fromArray.encoding)
+            let rows = try fromMap.rows.all()
+            #expect(rows.count == 500)
+            #expect(rows == (try fromArray.rows.all()))
+            #expect(rows[499].cells["claim"] == #"要求退还保证金500万元，"已多次反映"，未果"#)
+        }
+    }
+
+    @Test("each pass over a 24 MB file drops what it has read: a few MB resident, not the file")
+    func passesDropPages() throws {
+        let (url, bytes) = try Self.csvFile(rows: 130_000)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(bytes.count > 24_000_000)
+        let mapped = try #require(MappedFile.open(atPath: url.path))
+        // Control: touching every page without discarding makes the whole file resident.
+        var sum = 0
+        for index in stride(from: 0, to: mapped.count, by: 4096) { sum &+= Int(mapped.unsafeBuffer[index]) }
+        #expect(sum > 0)
+        #expect(try Self.residentKilobytes(of: mapped) > 20_000, "the measure sees a touched file")
+        mapped.discard(before: mapped.count)
+        #expect(try Self.residentKilobytes(of: mapped) < 100)
+
+        // The encoding check and the CSV reader, then the chunked pass of the digest and the COPY.
+        let batch = try BatchReader.read(mapped)
+        #expect(try Self.residentKilobytes(of: mapped) < 8_192)
+        var rows = 0, largest = 0
+        while try batch.rows.next() != nil {
+            rows += 1
+            if rows % 10_000 == 0 { largest = max(largest, try Self.residentKilobytes(of: mapped)) }
+        }
+        #expect(rows == 130_000)
+        #expect(largest < 8_192, "resident while reading rows: \(largest) kB")
+        var chunks = 0
+        try mapped.forEachChunk { _ in
+            chunks += 1
+            largest = max(largest, try Self.residentKilobytes(of: mapped))
+        }
+        #expect(chunks == (bytes.count + (4 << 20) - 1) / (4 << 20))
+        #expect(largest < 8_192, "resident while hashing: \(largest) kB")
+    }
+
+    @Test("a file written to after it was opened is noticed (file.changed); an untouched one is not")
+    func changeNoticed() throws {
+        let (url, _) = try Self.csvFile(rows: 10)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let mapped = try #require(MappedFile.open(atPath: url.path))
+        try mapped.checkUnchanged()
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("11,LN-MAP-11,后来写入\r\n".utf8))
+        try handle.close()
+        let error = #expect(throws: PayloadChanged.self) { try mapped.checkUnchanged() }
+        #expect(error?.code == "file.changed")
+        try PayloadBytes([1, 2, 3]).checkUnchanged()  // bytes in memory never change
+    }
+
+    @Test("an empty file reads as empty (batch.empty), a missing one as nil")
+    func emptyAndMissing() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-empty-\(UUID().uuidString).csv")
+        try Data().write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let empty = try #require(MappedFile.open(atPath: url.path))
+        #expect(empty.isEmpty)
+        #expect((#expect(throws: BatchReadError.self) { try BatchReader.read(empty) })?.code == "file.empty")
+        #expect(MappedFile.open(atPath: url.path + ".missing") == nil)
+    }
+
+    @Test("views share their storage: dropFirst, starts(with:), chunks of a slice")
+    func views() {
+        let bytes = PayloadBytes(Array(0..<100).map(UInt8.init))
+        let tail = bytes.dropFirst(90)
+        #expect(tail.array == Array(90..<100).map(UInt8.init))
+        #expect(tail.starts(with: [90, 91]))
+        #expect(bytes.dropFirst(200).isEmpty)
+        var seen: [[UInt8]] = []
+        tail.forEachChunk(size: 4) { seen.append(Array($0)) }
+        #expect(seen == [[90, 91, 92, 93], [94, 95, 96, 97], [98, 99]])
+    }
+}
