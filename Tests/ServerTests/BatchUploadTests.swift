@@ -150,6 +150,9 @@ struct BatchUploadTests {
             #expect(try await count(client, "SELECT count(*) FROM case_versions") == 3)
             #expect(try await count(client, "SELECT count(*) FROM case_versions WHERE data->>'claim' LIKE '要求退还履约保证金%'") == 3)
             #expect(try await count(client, "SELECT count(*) FROM cases WHERE version = 2 AND claim LIKE '请求返还质保金%'") == 3)
+            // Deadlines start with a case, not with a correction: still the two replies of each of the 6.
+            #expect(try await count(client, "SELECT count(*) FROM case_deadlines") == 12)
+            #expect(try await count(client, "SELECT count(DISTINCT case_id) FROM case_deadlines") == 6)
         }
     }
 
@@ -295,6 +298,10 @@ struct BatchUploadTests {
                 WHERE r.row_number = c.seq + 1 AND c.external_ref = 'LN-' || lpad(c.seq::text, 4, '0')
                   AND c.enterprise_name = '企业' || c.seq || '有限公司' AND c.respondent = '某局' || c.seq
                 """) == 1_999)
+            #expect(try await count(client, """
+                SELECT count(*) FROM (SELECT case_id FROM case_deadlines GROUP BY case_id
+                                      HAVING array_agg(kind ORDER BY kind) = '{procedural_reply,result_reply}') d
+                """) == 1_999)
         }
     }
 
@@ -371,6 +378,7 @@ struct BatchUploadTests {
                 SELECT count(*) FROM cases b JOIN cases a ON a.id = b.possible_duplicate_of
                 WHERE b.external_ref LIKE 'JZ-%' AND a.external_ref = replace(b.external_ref, 'JZ-', 'LN-')
                 """) == 2)
+            #expect(try await count(client, "SELECT count(*) FROM case_deadlines") == 8, "a possible duplicate is a case with its own deadlines")
         }
     }
 

@@ -24,14 +24,16 @@ public enum CaseDeadlines {
         let dues = [DeadlineKind.proceduralReply, .resultReply].map { kind in
             (kind, clock.calendar.dueDate(startingAfter: clock.today, period: kind.period, mode: clock.settings.dayMode))
         }
-        // Both kinds in one pass over the batch's new cases.
+        // Both kinds in one pass over the batch's new cases, found through its rows (an index):
+        // `cases.first_batch_id` has none, and a scan of every case made a 10-row upload into a
+        // database of 200 000 cases take 40 ms here.
         let kinds = PostgresQuery.joined(dues.map { kind, due in "(\(kind.rawValue)::text, \(due.date)::date, \(due.provisional)::boolean)" },
                                          separator: ", ")
         try await connection.query("""
             INSERT INTO case_deadlines (case_id, kind, starts_on, original_due_on, due_on, day_mode, provisional)
             SELECT c.id, k.kind, c.accepted_on, k.due, k.due, \(clock.settings.dayMode.rawValue), k.provisional
-            FROM cases c CROSS JOIN (VALUES \(kinds)) AS k (kind, due, provisional)
-            WHERE c.first_batch_id = \(batchID)
+            FROM batch_rows r JOIN cases c ON c.id = r.case_id CROSS JOIN (VALUES \(kinds)) AS k (kind, due, provisional)
+            WHERE r.batch_id = \(batchID) AND r.outcome IN ('accepted', 'duplicate')
             ORDER BY c.id, k.kind
             """)
     }
