@@ -50,7 +50,14 @@ public struct CaseFilter: Sendable, Equatable {
         }
         if let petitionRelated { parts.append("c.petition_related IS \(unescaped: petitionRelated ? "TRUE" : "FALSE")") }
         if let partner { parts.append("p.code = \(partner)") }
-        if let batchID { parts.append("(c.batch_id = \(batchID) OR c.first_batch_id = \(batchID))") }
+        if let batchID {
+            // Last written by the batch, or created by it (its accepted and duplicate rows): both
+            // through indexes — `c.first_batch_id = …` (no index) scanned every case.
+            parts.append("""
+                c.id IN (SELECT id FROM cases WHERE batch_id = \(batchID)
+                         UNION ALL SELECT case_id FROM batch_rows WHERE batch_id = \(batchID) AND outcome IN ('accepted', 'duplicate'))
+                """)
+        }
         if let assigneeID { parts.append("c.assignee_id = \(assigneeID)::bigint") }
         if unassigned { parts.append("c.assignee_id IS NULL") }
         if let typical { parts.append(typical ? "c.typical_summary IS NOT NULL" : "c.typical_summary IS NULL") }

@@ -61,6 +61,18 @@ struct CaseAPITests {
                 #expect((detail.body["events"] as? [[String: Any]])?.first?["kind"] as? String == "intake")
                 let wrong = try await call(http, .get, "/api/v1/cases?stage=done", token: world.token("pros.jz"))
                 #expect(wrong.status == 422 && wrong.body["field"] as? String == "stage")
+
+                // A later batch corrects A-1 and adds C-1: a batch lists the cases it created and
+                // the cases it last wrote.
+                let second = try await world.upload(WorkflowWorld.rows(1, prefix: "A", petition: true, claimSuffix: "（更正）")
+                                                    + WorkflowWorld.rows(1, prefix: "C", petition: false))
+                #expect(second.counts.updated == 1 && second.counts.accepted == 1)
+                func refs(_ batch: Int) async throws -> [String] {
+                    let page = try await call(http, .get, "/api/v1/cases?batch=\(batch)&sort=id", token: world.identity.keyA.plaintext)
+                    return (page.body["items"] as! [[String: Any]]).map { $0["external_ref"] as! String }
+                }
+                #expect(try await refs(batchID) == ["A-1", "A-2", "A-3", "B-1", "B-2"])
+                #expect(try await refs(Int(try #require(second.batchID))) == ["A-1", "C-1"])
             }
         }
     }
