@@ -22,6 +22,9 @@ struct TextSignals {
 
     /// Every clause that mentions a petition term, with its kind, in text order.
     func mentions(in text: String) -> [Mention] {
+        // Most texts name no petition term at all: a clause is part of the text, so none of its
+        // clauses can; skip splitting it (which allocates a string per clause).
+        guard rules.petitionTerms.contains(where: { text.literalRange(of: $0) != nil }) else { return [] }
         // Scalars, not Characters: grapheme breaking was the largest cost of triage on big batches.
         let breaks = Set(rules.clauseBreaks.unicodeScalars)
         let clauses = text.unicodeScalars.split(whereSeparator: { breaks.contains($0) }).map { String(String.UnicodeScalarView($0)) }

@@ -60,7 +60,7 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
         let weights = [3, 7, 9, 10, 5, 8, 4, 2]
         var sum = 0
         for (character, weight) in zip(characters.prefix(8), weights) {
-            guard let number = character.wholeNumberValue ?? Self.letterValue(character) else { return nil }
+            guard let number = character.asciiDigitValue ?? Self.letterValue(character) else { return nil }
             sum += number * weight
         }
         let check = 11 - sum % 11
@@ -77,5 +77,13 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    /// 0–9 only (not full-width or other scripts' digits), from the byte: `isNumber` consults the
+    /// Unicode tables and was 2 % of the intake's client CPU.
+    var isASCIIDigit: Bool { asciiDigitValue != nil }
+
+    /// The value of an ASCII digit, nil for anything else.
+    var asciiDigitValue: Int? {
+        guard let ascii = asciiValue, ascii >= 48, ascii <= 57 else { return nil }
+        return Int(ascii - 48)
+    }
 }

@@ -13,9 +13,11 @@ public enum DateParser {
             if body.hasSuffix("日") { body = body.dropLast() }
             let separators: Set<Character> = ["-", "/", ".", "年", "月"]
             let pieces = body.split(omittingEmptySubsequences: false) { separators.contains($0) }
-            let usesChinese = body.contains("年")
+            // `contains(where:)`, not `contains("年")`: with Foundation imported the latter is
+            // NSString's locale-aware search, 4 % of the intake's client CPU.
+            let usesChinese = body.contains(where: { $0 == "年" })
             guard pieces.count == 3, pieces.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }),
-                  pieces[0].count == 4, usesChinese == body.contains("月")
+                  pieces[0].count == 4, usesChinese == body.contains(where: { $0 == "月" })
             else {
                 throw FieldIssue.error(field, "date.unparseable",
                                        "无法识别的日期“\(text)”。请写成 2024-07-25、2024/7/25、2024年7月25日 或 20240725。")

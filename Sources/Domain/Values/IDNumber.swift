@@ -20,7 +20,8 @@ public struct IDNumber: Sendable, Hashable {
             guard Self.isValidBirthDate(String(characters[6..<14])) else {
                 throw FieldIssue.error(field, "id_number.birth_date", "身份证号中的出生日期（第 7–14 位）不是有效日期。")
             }
-            let sum = zip(characters.prefix(17), Self.weights).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 }
+            // ASCII digits (checked above): the byte's value, not `wholeNumberValue` (Unicode tables).
+            let sum = zip(characters.prefix(17), Self.weights).reduce(0) { $0 + $1.0.asciiDigitValue! * $1.1 }
             let expected = Self.checkCharacters[sum % 11]
             guard characters[17] == expected else {
                 throw FieldIssue.error(field, "id_number.checksum", "身份证号校验位错误：最后一位应为“\(expected)”，请核对号码。")

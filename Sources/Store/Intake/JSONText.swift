@@ -3,14 +3,18 @@ import Domain
 /// Writes the small JSON documents of a staging row (raw cells, issues) directly, without
 /// `JSONEncoder`: on a million-row batch the encoder was the largest cost of the COPY.
 enum JSONText {
-    /// `{"key":"value",…}` with keys sorted.
+    /// `{"key":"value",…}` in the dictionary's order: every document goes into a `jsonb` column,
+    /// which orders keys itself (sorting them here was 3 % of the intake's client CPU).
     static func object(_ dictionary: [String: String]) -> String {
         var text = "{"
-        for (index, key) in dictionary.keys.sorted().enumerated() {
-            if index > 0 { text += "," }
+        text.reserveCapacity(dictionary.count * 48)
+        var first = true
+        for (key, value) in dictionary {
+            if !first { text += "," }
+            first = false
             append(key, to: &text)
             text += ":"
-            append(dictionary[key]!, to: &text)
+            append(value, to: &text)
         }
         return text + "}"
     }
