@@ -42,9 +42,11 @@ public enum MappedFile {
                 close(descriptor)
             },
             discard: { base, range in
-                // Whole pages only: from the page holding range's start to the last page ending inside it.
+                // Whole pages: from the page holding range's start to the last page ending inside
+                // it, or to the end of the mapping when the range reaches the end of the file.
                 let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                let start = range.lowerBound / page * page, end = range.upperBound / page * page
+                let start = range.lowerBound / page * page
+                let end = range.upperBound == base.count ? (base.count + page - 1) / page * page : range.upperBound / page * page
                 guard end > start, let address = base.baseAddress else { return }
                 _ = madvise(UnsafeMutableRawPointer(mutating: address + start), end - start, MADV_DONTNEED)
             },

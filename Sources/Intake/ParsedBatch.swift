@@ -33,11 +33,17 @@ public enum BatchReader {
         guard buffer.contains(where: { !isBlank($0) }), !(buffer.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else {
             throw BatchReadError.empty
         }
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSXBatchReader.read(bytes.array, sheet: sheet, limits: limits) }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            let archive = bytes.array
+            bytes.discard(before: bytes.count)
+            return try XLSXBatchReader.read(archive, sheet: sheet, limits: limits)
+        }
         let (utf8, encoding) = try TextDecoding.utf8(bytes)
         // A CSV file is read from the bytes; only a JSON body becomes one String.
         if utf8.unsafeBuffer.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
-            return try JSONBatchReader.read(String(decoding: utf8.unsafeBuffer, as: UTF8.self), limits: limits)
+            let text = String(decoding: utf8.unsafeBuffer, as: UTF8.self)
+            utf8.discard(before: utf8.count)
+            return try JSONBatchReader.read(text, limits: limits)
         }
         return try readCSV(utf8, encoding: encoding, limits: limits)
     }

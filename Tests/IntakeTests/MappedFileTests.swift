@@ -50,6 +50,22 @@ struct MappedFileTests {
         }
     }
 
+    @Test("the JSON and XLSX fixtures read the same mapped as in memory, and leave nothing of the file resident")
+    func jsonAndXLSX() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for name in ["batch3.json", "batch4.xlsx"] {
+            let path = root.appendingPathComponent("fixtures/batches/\(name)").path
+            let mapped = try #require(MappedFile.open(atPath: path))
+            let fromMap = try BatchReader.read(mapped)
+            let fromArray = try BatchReader.read(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(fromMap.format == fromArray.format)
+            let rows = try fromMap.rows.all()
+            #expect(!rows.isEmpty)
+            #expect(rows == (try fromArray.rows.all()), "\(name)")
+            #expect(try Self.residentKilobytes(of: mapped) == 0, "\(name): read whole once, then dropped")
+        }
+    }
+
     @Test("each pass over a 24 MB file drops what it has read: a few MB resident, not the file")
     func passesDropPages() throws {
         let (url, bytes) = try Self.csvFile(rows: 130_000)
