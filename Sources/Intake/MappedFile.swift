@@ -7,9 +7,10 @@ import Glibc
 /// Opens a file (`huqi import`) as `PayloadBytes`.
 ///
 /// A regular file is mapped read-only, not read: the intake's passes over it (SHA-256, encoding
-/// check, rows, the kept copy) each drop the pages they are done with, so an import of a 1 GB
-/// file needs no more memory than one of 1 MB. The file is kept open to notice a change during
-/// the import (`PayloadChanged`: the batch is rolled back). A pipe or a device is read into memory.
+/// check, rows, the kept copy) each drop the pages they are done with, so the memory of an import
+/// does not grow with the file (measured: 43 MB for a 45 MB file, 49 MB for a 230 MB one). The
+/// file is kept open to notice a change during the import (`PayloadChanged`: the batch is rolled
+/// back). A pipe or a device is read into memory.
 ///
 /// A file truncated by another program while it is mapped would end the import with SIGBUS on
 /// the missing pages (the transaction is then rolled back, as after any crash).
