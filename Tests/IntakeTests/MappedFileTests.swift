@@ -114,6 +114,27 @@ struct MappedFileTests {
         try PayloadBytes([1, 2, 3]).checkUnchanged()  // bytes in memory never change
     }
 
+    @Test("a pipe is read to its end (huqi import /dev/stdin); /dev/null is an empty file; a directory is unreadable")
+    func pipesAndDevices() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        // 200 KB: more than a pipe holds at once, so the reader must loop until the writer closes.
+        let text = ReaderTests.header + "\n" + Array(repeating: ReaderTests.row, count: 1_000).joined(separator: "\n") + "\n"
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+        writer.start()
+        let piped = try #require(MappedFile.open(atPath: fifo))
+        #expect(piped.array == Array(text.utf8))
+        #expect(try BatchReader.read(piped).rows.all().count == 1_000)
+        let null = try #require(MappedFile.open(atPath: "/dev/null"))
+        #expect(null.isEmpty)
+        #expect(MappedFile.open(atPath: FileManager.default.temporaryDirectory.path) == nil)
+    }
+
     @Test("an empty file reads as empty (batch.empty), a missing one as nil")
     func emptyAndMissing() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-empty-\(UUID().uuidString).csv")
