@@ -24,6 +24,15 @@ struct BatchUploadTests {
         try await client.query(sql)[0].decode(Int.self, at: 0)
     }
 
+    /// Submits `rows` (with the standard header, as CSV) through the intake as `partner`'s batch:
+    /// no Idempotency-Key, uploaded by the fixture's setup actor.
+    func submit(_ rows: [String], partner: Int, batchNumber: Int? = 1, dryRun: Bool = false,
+                client: PostgresClient) async throws -> BatchSummary {
+        try await BatchIntake(client: client).submit(BatchSubmission(
+            partnerID: partner, batchNumber: batchNumber, uploader: IdentityFixture.setupActor,
+            payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: dryRun))
+    }
+
     @Test("a partner uploads a CSV: every row ends as exactly one outcome, rejected rows keep their cells and coded errors")
     func uploadAndErrors() async throws {
         try await TestDatabase.withClient { client in
@@ -112,10 +121,8 @@ struct BatchUploadTests {
     func staleStatistics() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            let intake = BatchIntake(client: client)
             func submit(dryRun: Bool) async throws -> BatchSummary {
-                try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
-                                                        payload: BatchSamples.csv(BatchSamples.validRows(300)), idempotencyKey: nil, dryRun: dryRun))
+                try await self.submit(BatchSamples.validRows(300), partner: fixture.partnerA.id, batchNumber: nil, dryRun: dryRun, client: client)
             }
             _ = try await submit(dryRun: true)  // written, then rolled back: full pages of dead rows
             try await client.query("ANALYZE cases")
@@ -136,10 +143,8 @@ struct BatchUploadTests {
     func corrections() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            let intake = BatchIntake(client: client)
             func submit(_ rows: [String]) async throws -> BatchSummary {
-                try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
-                                                        payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+                try await self.submit(rows, partner: fixture.partnerA.id, batchNumber: nil, client: client)
             }
             var rows = BatchSamples.validRows(6)
             _ = try await submit(rows)
@@ -268,9 +273,7 @@ struct BatchUploadTests {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
             let rows = BatchSamples.validRows(5) + [#"6,LN-9,"未闭合的引号,91210700MADR9L8F50,凌海市"#]
-            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
-                payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            let summary = try await submit(rows, partner: fixture.partnerA.id, client: client)
             #expect(summary.status == "rejected")
             #expect(summary.errorCode == "csv.unterminated_quote")
             #expect(try await count(client, "SELECT count(*) FROM cases") == 0)
@@ -285,9 +288,7 @@ struct BatchUploadTests {
             let fixture = try await IdentityFixture.make(client: client)
             var rows = BatchSamples.validRows(2_000)
             rows[1_699] = rows[1_699].replacingOccurrences(of: "91110000600037341L", with: "91110000600037341M")
-            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
-                payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            let summary = try await submit(rows, partner: fixture.partnerA.id, client: client)
             #expect(summary.counts.total == 2_000)
             #expect(summary.counts.accepted == 1_999)
             #expect(summary.counts.rejected == 1)
@@ -345,9 +346,7 @@ struct BatchUploadTests {
             let again = rows[0].replacingOccurrences(of: "1,LN-0001,", with: "4,LN-0004,")
             let other = rows[0].replacingOccurrences(of: "1,LN-0001,", with: "5,LN-0005,")
                 .replacingOccurrences(of: "要求退还履约保证金1万元", with: "厂房消防验收迟迟不予办理")
-            let summary = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
-                payload: BatchSamples.csv(rows + [again, other]), idempotencyKey: nil, dryRun: false))
+            let summary = try await submit(rows + [again, other], partner: fixture.partnerA.id, client: client)
             #expect(summary.counts.accepted == 4)
             #expect(summary.counts.duplicate == 1)
             let links = try await client.query("""
@@ -365,13 +364,10 @@ struct BatchUploadTests {
     func duplicates() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            let intake = BatchIntake(client: client)
             let rows = BatchSamples.validRows(2)
-            _ = try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
-                                                        payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            _ = try await submit(rows, partner: fixture.partnerA.id, client: client)
             let fromB = rows.map { $0.replacingOccurrences(of: "LN-", with: "JZ-") }
-            let summary = try await intake.submit(BatchSubmission(partnerID: fixture.partnerB.id, batchNumber: 1, uploader: IdentityFixture.setupActor,
-                                                                  payload: BatchSamples.csv(fromB), idempotencyKey: nil, dryRun: false))
+            let summary = try await submit(fromB, partner: fixture.partnerB.id, client: client)
             #expect(summary.counts.duplicate == 2)
             #expect(try await count(client, "SELECT count(*) FROM cases") == 4)
             #expect(try await count(client, """

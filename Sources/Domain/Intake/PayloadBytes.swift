@@ -70,8 +70,29 @@ public struct PayloadBytes: Sendable {
     /// would then give different bytes to different passes).
     public func checkUnchanged() throws { try storage.checkUnchanged?() }
 
+    /// Follows a pass that reads the bytes front to back and drops what lies behind it, a step
+    /// at a time (one `discard` per few MiB read, not one per record). Keeps the bytes alive.
+    public struct PassCursor {
+        /// How far a pass reads between two discards.
+        public static let step = 4 << 20
+        /// The bytes the pass reads.
+        public let bytes: PayloadBytes
+        @usableFromInline var next = Self.step
+
+        /// A pass from the start of `bytes`.
+        public init(_ bytes: PayloadBytes) { self.bytes = bytes }
+
+        /// The pass has read everything before `offset`. Inlinable: the UTF-8 check calls it for
+        /// every 8 bytes.
+        @inlinable public mutating func advance(to offset: Int) {
+            guard offset >= next else { return }
+            bytes.discard(before: offset)
+            next = offset + Self.step
+        }
+    }
+
     /// Calls `body` with consecutive pieces of at most `size` bytes, discarding each piece after it.
-    public func forEachChunk(size: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    public func forEachChunk(size: Int = PassCursor.step, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         let buffer = unsafeBuffer
         var start = 0
         while start < buffer.count {

@@ -18,13 +18,11 @@ public enum CSVParser {
     /// here (quote, comma, CR, LF) is ASCII, and no byte of a multi-byte UTF-8 sequence is: the
     /// parser can work byte by byte and cut fields only between characters.
     public struct RecordIterator {
-        /// Keeps the storage of `buffer` alive.
-        private let source: PayloadBytes
+        /// Drops the pages read, and keeps the storage of `buffer` alive.
+        private var cursor: PayloadBytes.PassCursor
         private let buffer: UnsafeBufferPointer<UInt8>
         private var position = 0
         private var line = 1
-        private var nextDiscard = Self.discardStep
-        private static let discardStep = 4 << 20
         /// The field being read (reused: one allocation for the whole file).
         private var field: [UInt8] = []
 
@@ -32,16 +30,13 @@ public enum CSVParser {
 
         /// Starts at the beginning of `bytes` (valid UTF-8; shared, not copied).
         public init(utf8 bytes: PayloadBytes) {
-            source = bytes
+            cursor = PayloadBytes.PassCursor(bytes)
             buffer = bytes.unsafeBuffer
         }
 
         /// The next non-blank record, nil at the end, or `csv.unterminated_quote`.
         public mutating func next() throws -> Record? {
-            if position >= nextDiscard {
-                source.discard(before: position)
-                nextDiscard = position + Self.discardStep
-            }
+            cursor.advance(to: position)
             while position < buffer.count {
                 let record = try readRecord()
                 if !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }

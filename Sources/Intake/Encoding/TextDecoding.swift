@@ -33,17 +33,14 @@ public enum TextDecoding {
     }
 
     /// Whether `bytes` are well-formed UTF-8 (the same rules as `String(validating:)`), without
-    /// building a string. Drops the pages checked, every 4 MiB.
+    /// building a string. Drops the pages checked as it goes (`PayloadBytes.PassCursor`).
     static func isValidUTF8(_ bytes: PayloadBytes) -> Bool {
         let buffer = bytes.unsafeBuffer
-        let step = 4 << 20
-        var index = 0, nextDiscard = step
+        var cursor = PayloadBytes.PassCursor(bytes)
+        var index = 0
         // ASCII runs, 8 bytes at a time: most of a CSV file's commas, digits and line ends.
         while index < buffer.count {
-            if index >= nextDiscard {
-                bytes.discard(before: index)
-                nextDiscard = index + step
-            }
+            cursor.advance(to: index)
             if index + 8 <= buffer.count,
                UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 index += 8
