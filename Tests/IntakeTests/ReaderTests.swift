@@ -73,6 +73,16 @@ struct ReaderTests {
         #expect((#expect(throws: BatchReadError.self) { try BatchReader.read(bytes) })?.code == "encoding.invalid")
     }
 
+    @Test("a UTF-16 file (Excel's Unicode text) is refused as encoding.utf16, with the format to choose instead",
+          arguments: [[UInt8]([0xFF, 0xFE]), [0xFE, 0xFF]])
+    func utf16(bom: [UInt8]) {
+        let units = Array("案件编号,企业名称\r\n".utf16)
+        let bytes = bom + units.flatMap { bom == [0xFF, 0xFE] ? [UInt8($0 & 0xFF), UInt8($0 >> 8)] : [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read(bytes) }
+        #expect(error?.code == "encoding.utf16")
+        #expect(error?.message.contains("CSV UTF-8（逗号分隔）") == true)
+    }
+
     @Test("a JSON batch reads its number and cases; numbers and booleans become text; unknown keys kept")
     func json() throws {
         let text = #"{"batch_no": 4, "cases": [{"external_ref": "J-1", "enterprise_name": "甲", "credit_code": "91110000600037341L", "region": "210781", "claim": "诉求", "petitioned_before": true, "petition_count": 3, "note": "x"}]}"#

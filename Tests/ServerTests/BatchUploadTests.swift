@@ -182,22 +182,66 @@ struct BatchUploadTests {
         #expect(utf8 == gb)
     }
 
-    @Test("a dry run reports the counts and writes nothing at all")
+    @Test("a dry run reports the counts and each bad row's coded problems, and writes nothing at all")
     func dryRun() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
+            let bad = "99,LN-BAD1,某公司,91350100M000100Y4Z,铁西区,民营,,,12345,,申诉,诉求,否,2026-11-20"
             let app = try ServerHarness.application(client: client)
             try await app.test(.router) { http in
                 let response = try await http.execute(uri: "/api/v1/batches?dry_run=true", method: .post,
                                                       headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
-                                                      body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(4))))
+                                                      body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(4) + [bad])))
                 #expect(response.status == .ok)
-                #expect(try json(response)["status"] as? String == "dry_run")
-                #expect(try counts(response)["accepted"] == 4)
+                let answer = try json(response)
+                #expect(answer["status"] as? String == "dry_run")
+                #expect(answer["batch_id"] == nil && answer["errors_url"] == nil, "nothing is kept to fetch")
+                #expect(try counts(response)["accepted"] == 4 && counts(response)["rejected"] == 1)
+                // The dry run's whole point: what is wrong where, without a stored batch to ask.
+                let problems = try #require(answer["problems"] as? [[String: Any]])
+                #expect(Set(problems.map { "\($0["row"]!) \($0["column"]!) \($0["code"]!)" })
+                        == ["6 统一社会信用代码 credit_code.checksum", "6 所在地区 region.ambiguous", "6 联系电话 phone.invalid"])
+                #expect(answer["problem_count"] as? Int == 3)
             }
             for table in ["batches", "cases", "payloads", "batch_rows"] {
                 #expect(try await count(client, "SELECT count(*) FROM \(unescaped: table)") == 0, "\(table)")
             }
+        }
+    }
+
+    @Test("a dry run lists at most 1 000 problems and says how many there are")
+    func dryRunProblemsCut() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let bad = (0..<1_200).map { "\($0),LN-B\($0),某公司,91350100M000100Y4Z,凌海,民营,,,,,申诉,诉求,否,2026-11-20" }
+            let summary = try await submit(bad, partner: fixture.partnerA.id, dryRun: true, client: client)
+            #expect(summary.counts.rejected == 1_200)
+            #expect(summary.problems?.count == BatchSummary.dryRunProblemLimit)
+            #expect(summary.problems?.first?.row == 2 && summary.problemCount == 1_200)
+        }
+    }
+
+    @Test("a dry run of an unreadable file answers 422 with the file's code, like the upload would, and keeps nothing")
+    func dryRunUnreadable() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let app = try ServerHarness.application(client: client)
+            // Excel's "Unicode 文本": UTF-16 with a byte-order mark. Before, a dry run answered
+            // 200 "dry_run" with 0 rows, and `huqi import --dry-run` printed no reason at all.
+            let text = String(decoding: BatchSamples.csv(BatchSamples.validRows(2)), as: UTF8.self)
+            let utf16: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+            try await app.test(.router) { http in
+                for (dryRun, uri) in [(true, "/api/v1/batches?dry_run=true"), (false, "/api/v1/batches")] {
+                    let response = try await http.execute(uri: uri, method: .post, headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
+                                                          body: ByteBuffer(bytes: utf16))
+                    #expect(response.status == .unprocessableContent)
+                    let problem = try json(response)
+                    #expect(problem["code"] as? String == "encoding.utf16")
+                    #expect((problem["title"] as? String)?.contains("CSV UTF-8") == true)
+                    #expect((problem["batch_id"] == nil) == dryRun, "only the real upload keeps the file")
+                }
+            }
+            #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
         }
     }
 

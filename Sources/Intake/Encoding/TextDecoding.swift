@@ -15,15 +15,19 @@ public enum TextDecoding {
         case gb18030 = "GB18030"
     }
 
-    /// The file as UTF-8 bytes and the encoding it was in, or `encoding.invalid`. UTF-8 input is
-    /// checked in place and returned without a copy (after its BOM, if any); GB18030 is converted
-    /// into memory. The check drops the pages it has read (`PayloadBytes.discard`).
+    /// The file as UTF-8 bytes and the encoding it was in, or `encoding.invalid` (`encoding.utf16`
+    /// for a file with a UTF-16 byte-order mark). UTF-8 input is checked in place and returned
+    /// without a copy (after its BOM, if any); GB18030 is converted into memory. The check drops
+    /// the pages it has read (`PayloadBytes.discard`).
     public static func utf8(_ bytes: PayloadBytes) throws -> (utf8: PayloadBytes, encoding: Encoding) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             let rest = bytes.dropFirst(3)
             guard isValidUTF8(rest) else { throw BatchReadError.invalidEncoding }
             return (rest, .utf8BOM)
         }
+        // Excel's "Unicode 文本" is UTF-16 with a byte-order mark; as GB18030 it is rejected
+        // anyway, but the partner should be told which format to choose instead.
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { throw BatchReadError.utf16 }
         if isValidUTF8(bytes) { return (bytes, .utf8) }
         guard let converted = convert(bytes.unsafeBuffer, from: "GB18030", to: "UTF-8") else { throw BatchReadError.invalidEncoding }
         bytes.discard(before: bytes.count)

@@ -99,7 +99,12 @@ struct BatchPages: Sendable {
         } catch let error as BatchError {
             return try await rerender(user, batchNumber: form["batch_no"] ?? "", dryRun: dryRun, error: error.message, sheet: form["sheet"])
         }
-        guard let id = summary.batchID else { return try await result(summary, user: user, notice: .success("试运行完成：以下为校验结果，没有保存任何案件。")) }
+        guard let id = summary.batchID else {
+            let notice: WebPage.Notice = summary.status == "rejected"
+                ? .error((summary.errorMessage ?? "文件无法读取。") + "（试运行，未保存）")
+                : .success("试运行完成：以下为校验结果，没有保存任何案件。")
+            return try await result(summary, user: user, notice: notice)
+        }
         let notice: WebPage.Notice = summary.status == "rejected" ? .error(summary.errorMessage ?? "文件无法读取。")
             : .success(summary.replayed ? "这个文件之前已上传过，以下是当时的结果。" : "批次已保存。")
         return WebPage.redirect(to: "/app/batches/\(id)", notice: notice)
@@ -111,12 +116,15 @@ struct BatchPages: Sendable {
     }
 
     private func result(_ summary: BatchSummary, user: WebUser, notice: WebPage.Notice?) async throws -> Response {
-        var problems: [RowProblem] = []
+        var problems = summary.problems ?? []  // a dry run brings its own
         if let id = summary.batchID { problems = try await BatchQueries.problems(batchID: id, for: user.principal, using: database) ?? [] }
         let c = summary.counts
         let rows: [Markup] = problems.prefix(500).map { p in
             "<tr><td class=\"num\">\(p.row)</td><td>\(p.column)</td><td><code>\(p.code)</code></td><td>\(p.message)</td><td>\(p.outcome == "rejected" ? "拒绝" : "警告")</td></tr>"
         }
+        let total = summary.problemCount ?? problems.count
+        let cut: Markup = total > rows.count
+            ? "<p id=\"problems-cut\">共 \(total) 条问题，此处列出前 \(rows.count) 条\(summary.batchID == nil ? "；正式上传后可下载完整清单" : "")。</p>" : .empty
         let title = summary.batchID.map { "批次 \($0)" } ?? "试运行结果"
         return WebPage.render(title, user: user, notice: notice, body: """
             <dl class="counts">
@@ -131,6 +139,7 @@ struct BatchPages: Sendable {
             \(summary.batchID.map { Markup("<p>下载问题清单：<a href=\"/api/v1/batches/\($0)/errors?format=xlsx\" download>Excel</a> · <a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>CSV</a></p>") } ?? .empty)
             <table><thead><tr><th scope="col">行号</th><th scope="col">列</th><th scope="col">代码</th><th scope="col">说明</th><th scope="col">结果</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\">没有问题行。</td></tr>"] : rows)</tbody></table>
+            \(cut)
             <p><a href="/app/batches">返回批次列表</a></p>
             """)
     }

@@ -79,15 +79,26 @@ public enum BatchQueries {
     /// Every issue of every row of a batch, in row order; nil when the batch is not visible.
     public static func problems(batchID: Int64, for principal: Principal, using client: PostgresClient) async throws -> [RowProblem]? {
         guard try await find(id: batchID, for: principal, using: client) != nil else { return nil }
-        return try await client.query("""
-            SELECT r.row_number, i->>'field', i->>'code', i->>'message', i->>'severity', r.outcome
+        return try await client.withConnection { try await problems(batchID: batchID, limit: nil, on: $0).problems }
+    }
+
+    /// The first `limit` issues of a batch's rows (all when nil), in row order, and how many
+    /// there are in all — read on the connection that is writing the batch (a dry run lists them
+    /// before its transaction is rolled back).
+    static func problems(batchID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> (problems: [RowProblem], total: Int) {
+        let rows = try await connection.query("""
+            SELECT r.row_number, i->>'field', i->>'code', i->>'message', i->>'severity', r.outcome, count(*) OVER ()
             FROM batch_rows r CROSS JOIN LATERAL jsonb_array_elements(r.issues) i
-            WHERE r.batch_id = \(batchID) ORDER BY r.row_number, i->>'severity', i->>'field'
-            """).map { row in
-            let (number, field, code, message, severity, outcome) = try row.decode((Int, String, String, String, String, String).self)
+            WHERE r.batch_id = \(batchID) ORDER BY r.row_number, i->>'severity', i->>'field' LIMIT \(limit)
+            """)
+        var total = 0
+        let problems = try rows.map { row in
+            let (number, field, code, message, severity, outcome, count) = try row.decode((Int, String, String, String, String, String, Int).self)
+            total = count
             return RowProblem(row: number, field: field, column: CanonicalField.named(field)?.header ?? "整行",
                               code: code, message: message, severity: severity, outcome: outcome)
         }
+        return (problems, total)
     }
 
     /// The divisions table, for the region resolver.

@@ -56,14 +56,22 @@ public struct BatchStore: Sendable {
                 if !submission.dryRun, let earlier = try await Self.replay(partnerID: submission.partnerID, key: submission.idempotencyKey, digest: digest, on: connection) {
                     return earlier
                 }
-                let summary = try await write(submission, digest: digest, content: content, on: connection)
-                if submission.dryRun { throw DryRunFinished(summary: summary) }
+                var summary = try await write(submission, digest: digest, content: content, on: connection)
+                if submission.dryRun {
+                    // Listed now: the rollback takes the batch's rows with it.
+                    if let id = summary.batchID, summary.status == "applied" {
+                        (summary.problems, summary.problemCount) = try await BatchQueries.problems(
+                            batchID: id, limit: BatchSummary.dryRunProblemLimit, on: connection)
+                    }
+                    throw DryRunFinished(summary: summary)
+                }
                 return summary
             }
         } catch let finished as DryRunFinished {
             var summary = finished.summary
             summary.batchID = nil
-            summary.status = "dry_run"
+            // An unreadable file stays `rejected`: the dry run answers what the upload would.
+            if summary.status == "applied" { summary.status = "dry_run" }
             return summary
         } catch let late as any BatchFileError {
             // A file-level error found while streaming rows (an unclosed quote at the end, too

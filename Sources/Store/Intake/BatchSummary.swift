@@ -11,7 +11,7 @@ public struct BatchSummary: Sendable, Codable, Equatable {
 
     /// The batch id; nil for a dry run (nothing was written).
     public var batchID: Int64?
-    /// `applied`, `rejected` (file unreadable) or `dry_run`.
+    /// `applied`, `rejected` (file unreadable; also for a dry run, then without a batch id) or `dry_run`.
     public var status: String
     public var format: String
     public var encoding: String?
@@ -24,10 +24,19 @@ public struct BatchSummary: Sendable, Codable, Equatable {
     public var errorMessage: String?
     /// File-level warnings (unknown columns).
     public var fileWarnings: [FieldIssue]
+    /// A dry run's row problems, the first `BatchSummary.dryRunProblemLimit` of them: a dry run
+    /// keeps nothing that `GET /api/v1/batches/{id}/errors` could list later. Nil otherwise.
+    public var problems: [RowProblem]?
+    /// How many row problems the dry run found in all (more than `problems` holds when cut).
+    public var problemCount: Int?
+
+    /// The most row problems a dry run's answer carries.
+    public static let dryRunProblemLimit = 1_000
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", status, format, encoding, batchNumber = "batch_no", counts, replayed
         case errorCode = "error_code", errorMessage = "error_message", fileWarnings = "file_warnings"
+        case problems, problemCount = "problem_count"
     }
 }
 

@@ -44,12 +44,13 @@ struct ImportCommand: AsyncParsableCommand {
                 unreadable = true
                 return
             }
-            if let id = summary.batchID, summary.counts.rejected + summary.counts.warnings > 0,
-               let problems = try await BatchQueries.problems(batchID: id, for: Self.operator, using: session.client) {
-                for problem in problems.prefix(20) {
-                    print("  第 \(problem.row) 行 \(problem.column) [\(problem.code)] \(problem.message)")
-                }
-                if problems.count > 20 { print("  …共 \(problems.count) 条，完整清单：GET /api/v1/batches/\(id)/errors") }
+            guard summary.counts.rejected + summary.counts.warnings > 0 else { return }
+            if let problems = summary.problems {  // a dry run lists them in its answer
+                Self.printProblems(problems, total: summary.problemCount ?? problems.count,
+                                   more: "完整清单：去掉 --dry-run 导入后用 GET /api/v1/batches/{id}/errors 下载")
+            } else if let id = summary.batchID,
+                      let problems = try await BatchQueries.problems(batchID: id, for: Self.operator, using: session.client) {
+                Self.printProblems(problems, total: problems.count, more: "完整清单：GET /api/v1/batches/\(id)/errors")
             }
         }
         if unreadable { throw ExitCode(2) }
@@ -58,9 +59,18 @@ struct ImportCommand: AsyncParsableCommand {
     /// The shell operator reads every batch.
     static let `operator` = Principal(kind: .user(id: 0, login: "cli"), label: "cli", roles: [.admin])
 
+    /// The first 20 problems, one line each, and where the rest are.
+    static func printProblems(_ problems: [RowProblem], total: Int, more: String) {
+        for problem in problems.prefix(20) {
+            print("  第 \(problem.row) 行 \(problem.column) [\(problem.code)] \(problem.message)")
+        }
+        if total > 20 { print("  …共 \(total) 条，\(more)") }
+    }
+
     static func describe(_ summary: BatchSummary) -> String {
         if summary.status == "rejected" {
-            return "文件无法读取（批次 \(summary.batchID.map(String.init) ?? "-") 已保存原文件）：\(summary.errorMessage ?? "") [\(summary.errorCode ?? "")]"
+            let kept = summary.batchID.map { "批次 \($0) 已保存原文件" } ?? "试运行，未保存"
+            return "文件无法读取（\(kept)）：\(summary.errorMessage ?? "") [\(summary.errorCode ?? "")]"
         }
         let c = summary.counts
         let head = summary.status == "dry_run" ? "校验结果（未写入）" : summary.replayed ? "此文件已导入过，批次 \(summary.batchID ?? 0)（未重复写入）" : "批次 \(summary.batchID ?? 0) 已保存"

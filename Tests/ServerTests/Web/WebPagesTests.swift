@@ -145,6 +145,13 @@ struct WebPagesTests {
                 let bad = try await WebClient.upload(http, session, file: file, fields: ["batch_no": "第三批"])
                 #expect(bad.status == .unprocessableContent)
                 #expect(String(buffer: bad.body).contains("value=\"第三批\""))
+                // 试运行: the same counts and the rejected row's problem on the answer page itself
+                // (there is no stored batch to list it from; it said "没有问题行" before).
+                let dry = try await WebClient.upload(http, session, file: file, fields: ["batch_no": "3", "dry_run": "1"])
+                let dryPage = String(buffer: dry.body)
+                #expect(dry.status == .ok && dryPage.contains("试运行完成"))
+                #expect(dryPage.contains("<dd id=\"count-rejected\">1</dd>") && dryPage.contains("credit_code.checksum"), "\(dryPage)")
+                #expect(!dryPage.contains("没有问题行"))
                 let posted = try await WebClient.upload(http, session, file: file, fields: ["batch_no": "3"])
                 #expect(posted.status == .seeOther)
                 let location = try #require(posted.headers[.location])
