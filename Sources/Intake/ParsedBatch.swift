@@ -62,8 +62,8 @@ public enum BatchReader {
         var records = CSVParser.RecordIterator(utf8: utf8)
         guard let header = try records.next() else { throw BatchReadError.empty }
         let mapping = try HeaderMapping(header.fields)
-        guard let first = try records.next() else { throw BatchReadError.noRows }
-        let rows = RawRowSource(csv: records, first: first, mapping: mapping, limit: limits.maximumRows)
+        let rows = RawRowSource(csv: records, mapping: mapping, limit: limits.maximumRows)
+        guard try rows.hasRows() else { throw BatchReadError.noRows }
         return ParsedBatch(format: "csv", encoding: encoding, batchNumber: nil, rows: rows, warnings: mapping.warnings)
     }
 }
@@ -111,6 +111,10 @@ struct HeaderMapping {
 }
 
 /// The rows of a batch, produced one at a time from the CSV records (or from a JSON array).
+///
+/// A CSV record whose every cell is empty or blank is not a row: Excel writes one (`,,,,`) for
+/// each formatted but empty line below the data. Such records, and blank lines, are skipped yet
+/// counted in the row numbers, so a problem's row number is the one Excel shows.
 public final class RawRowSource {
     private var csv: CSVParser.RecordIterator?
     private var buffered: RawRow?
@@ -120,11 +124,10 @@ public final class RawRowSource {
     /// Rows handed out so far.
     public private(set) var count = 0
 
-    init(csv: CSVParser.RecordIterator, first: CSVParser.Record, mapping: HeaderMapping, limit: Int) {
+    init(csv: CSVParser.RecordIterator, mapping: HeaderMapping, limit: Int) {
         self.csv = csv
         self.mapping = mapping
         self.limit = limit
-        buffered = mapping.row(number: 2, fields: first.fields)
     }
 
     init(rows: [RawRow]) {
@@ -133,23 +136,39 @@ public final class RawRowSource {
         limit = .max
     }
 
+    /// Whether a row is left to read (reads ahead by one row).
+    func hasRows() throws -> Bool {
+        if buffered == nil { buffered = try read() }
+        return buffered != nil
+    }
+
     /// The next row; throws `batch.too_many_rows` past the limit and CSV errors found late.
     public func next() throws -> RawRow? {
         let row: RawRow?
         if let buffered {
             row = buffered
             self.buffered = nil
-        } else if var iterator = csv, let mapping {
-            let record = try iterator.next()
-            csv = iterator
-            row = record.map { mapping.row(number: count + 2, fields: $0.fields) }
         } else {
-            row = list?.next()
+            row = try read()
         }
         guard let row else { return nil }
         count += 1
         guard count <= limit else { throw BatchReadError.tooManyRows(limit) }
         return row
+    }
+
+    private func read() throws -> RawRow? {
+        guard var iterator = csv, let mapping else { return list?.next() }
+        defer { csv = iterator }
+        while let record = try iterator.next() {
+            if !Self.isEmpty(record.fields) { return mapping.row(number: iterator.recordsRead, fields: record.fields) }
+        }
+        return nil
+    }
+
+    /// Every cell empty or only spaces (incl. U+3000 and NBSP); most rows stop at their first cell.
+    static func isEmpty(_ fields: [String]) -> Bool {
+        fields.allSatisfy { $0.isEmpty || $0.allSatisfy(\.isWhitespace) }
     }
 
     /// Every remaining row (tests and small files).

@@ -22,6 +22,18 @@ struct ReaderTests {
         #expect(rows.allSatisfy { $0.cellCountIssue == nil })
     }
 
+    @Test("rows of empty cells (Excel's ',,,,' below the data) and blank lines are skipped, and row numbers stay Excel's")
+    func emptyRowsSkipped() throws {
+        let empty = ",,,,,,,,,,,"
+        let second = Self.row.replacingOccurrences(of: "LN-2026-001", with: "LN-2026-002")
+        let text = [Self.header, empty, Self.row, "", " ,\u{3000},,,,,,,,,,\u{A0}", second, empty, empty, ""].joined(separator: "\r\n")
+        let rows = try BatchReader.read(Array(text.utf8)).rows.all()
+        #expect(rows.map(\.number) == [3, 6], "as Excel numbers them: header 1, empty 2, blank line 4, blanks 5")
+        #expect(rows.map { $0.cells["external_ref"] } == ["LN-2026-001", "LN-2026-002"])
+        let onlyEmpty = [Self.header, empty, empty].joined(separator: "\r\n")
+        #expect((#expect(throws: BatchReadError.self) { try BatchReader.read(Array(onlyEmpty.utf8)) })?.code == "batch.no_rows")
+    }
+
     @Test("a GB18030 file reads exactly like its UTF-8 twin and reports its encoding")
     func gb18030Twin() throws {
         let text = Self.header + "\n" + Self.row + "\n"

@@ -23,6 +23,9 @@ public enum CSVParser {
         private let buffer: UnsafeBufferPointer<UInt8>
         private var position = 0
         private var line = 1
+        /// Records read so far, blank lines included: the last record's row number as Excel
+        /// shows the file.
+        public private(set) var recordsRead = 0
         /// The field being read (reused: one allocation for the whole file).
         private var field: [UInt8] = []
 
@@ -39,6 +42,7 @@ public enum CSVParser {
             cursor.advance(to: position)
             while position < buffer.count {
                 let record = try readRecord()
+                recordsRead += 1
                 if !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
             }
             return nil
