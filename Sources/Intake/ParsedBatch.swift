@@ -15,7 +15,7 @@ public struct ParsedBatch {
 }
 
 /// Reads a payload whatever its format, by its content (not its name): XLSX when it is a ZIP,
-/// JSON when it starts with `{`, CSV otherwise.
+/// JSON when it starts with `{` (or `[`), CSV otherwise.
 public enum BatchReader {
     /// Limits that keep one upload from exhausting the server.
     public struct Limits: Sendable {
@@ -39,8 +39,9 @@ public enum BatchReader {
             return try XLSXBatchReader.read(archive, sheet: sheet, limits: limits)
         }
         let (utf8, encoding) = try TextDecoding.utf8(bytes)
-        // A CSV file is read from the bytes; only a JSON body becomes one String.
-        if utf8.unsafeBuffer.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
+        // A CSV file is read from the bytes; only a JSON body becomes one String. No header of
+        // the form starts with "{" or "[": a body that does is JSON (a bare array is told so).
+        if let first = utf8.unsafeBuffer.first(where: { !isBlank($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             let text = String(decoding: utf8.unsafeBuffer, as: UTF8.self)
             utf8.discard(before: utf8.count)
             return try JSONBatchReader.read(text, limits: limits)

@@ -72,6 +72,8 @@ struct ReaderTests {
         ("案件编号,企业名称,统一社会信用代码,所在地区,诉求内容\nA1,\"未闭合,x,y,z\n", "csv.unterminated_quote"),
         ("{\"cases\": 3}", "json.shape"),
         ("{\"cases\": [", "json.invalid"),
+        ("  [{\"external_ref\": \"J1\"}]", "json.shape"),  // was read as CSV: "missing columns"
+        ("案件编号,企业名称,统一社会信用代码,所在地区,诉求内容\n,,,,\n\n,,,,\n", "batch.no_rows"),
         ("PK\u{3}\u{4}rest", "xlsx.not_a_zip"),
     ])
     func unusable(text: String, code: String) {

@@ -8,6 +8,9 @@ enum JSONBatchReader {
         guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil else {
             throw BatchReadError("json.invalid", "JSON 格式错误，无法解析。请检查括号、引号和逗号。")
         }
+        if text.first(where: { !$0.isWhitespace }) == "[" {
+            throw BatchReadError("json.shape", "JSON 应为 {\"batch_no\": 数字, \"cases\": [ … ]}，这里最外层是数组：请把案件数组放在 \"cases\" 中。")
+        }
         guard let root = try? JSONDecoder().decode(JSONBatchBody.self, from: Data(text.utf8)), let cases = root.cases else {
             throw BatchReadError("json.shape", "JSON 应为 {\"batch_no\": 数字, \"cases\": [ … ]}。")
         }
