@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport"],
+            dependencies: ["Domain", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Testing
@@ -105,5 +106,8 @@ struct ReportCommandTests {
         let wrong = try await ChildProcess.run([huqi, "report", "weekly", "--week", "2025-W53"], environment: env)
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("2026-W48 这样的 ISO 周"))
+        let next = ISOWeek(containing: CalendarDate.today()).adding(weeks: 1)
+        let future = try await ChildProcess.run([huqi, "report", "weekly", "--week", next.description, "--issue"], environment: env)
+        #expect(future.status != 0 && future.stderr.contains("\(next) 尚未开始"), "\(future.stderr)")
     }
 }

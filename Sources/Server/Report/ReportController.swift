@@ -30,6 +30,9 @@ struct ReportController: Sendable {
             guard let week = ISOWeek(text) else {
                 throw Problem(status: .unprocessableContent, code: "report.week_invalid", title: "周次应写成 2026-W48 这样的 ISO 周。")
             }
+            if let refusal = WeeklyIssuer.refusal(of: week) {
+                throw Problem(status: .unprocessableContent, code: "report.week_future", title: refusal)
+            }
             let formatText = request.uri.queryParameters["format"].map(String.init) ?? "json"
             guard let format = ReportFormat(rawValue: formatText) else {
                 throw Problem(status: .unprocessableContent, code: "report.format_invalid", title: "format 应为 html、csv、json、md 或 xlsx。")

@@ -20,6 +20,14 @@ public struct WeeklyIssuer: Sendable {
         ISOWeek(containing: CalendarDate.today(now: now)).adding(weeks: -1)
     }
 
+    /// Why `week` cannot be reported: it has not begun (in Asia/Shanghai), so a summary would be
+    /// zeros and carried-over totals — and, issued, an immutable snapshot of a week that never
+    /// happened. Nil for the current week (its numbers so far) and every earlier one.
+    public static func refusal(of week: ISOWeek, now: Date = Date()) -> String? {
+        let current = ISOWeek(containing: CalendarDate.today(now: now))
+        return week > current ? "\(week) 尚未开始（本周是 \(current)），没有可统计的数据。" : nil
+    }
+
     /// The numbers of `week` as `principal` may see them.
     public func summary(of week: ISOWeek, for principal: Principal) async throws -> WeeklySummary {
         try await WeeklyQueries.compute(week: week, for: principal, using: database)

@@ -24,6 +24,9 @@ struct ReportPages: Sendable {
             return WebPage.render("周报", user: user, notice: .error("周次应写成 2026-W48 的形式。"), status: .unprocessableContent,
                                   body: picker(asked ?? ""))
         }
+        if let refusal = WeeklyIssuer.refusal(of: week) {
+            return WebPage.render("周报", user: user, notice: .error(refusal), status: .unprocessableContent, body: picker(week.description))
+        }
         let base = "/api/v1/reports/weekly/\(week)"
         return WebPage.render("周报 \(week)", user: user, body: """
             \(picker(week.description))

@@ -28,6 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let target: ISOWeek
                 if let week {
                     guard let parsed = ISOWeek(week) else { throw ValidationError("--week 应写成 2026-W48 这样的 ISO 周（\(week) 不是有效的周）。") }
+                    if let refusal = WeeklyIssuer.refusal(of: parsed) { throw ValidationError("--week：" + refusal) }
                     target = parsed
                 } else {
                     target = WeeklyIssuer.lastCompleteWeek()

@@ -43,6 +43,17 @@ struct WeeklySnapshotTests {
                 let bad = try await http.execute(uri: "/api/v1/reports/weekly/2025-W53", method: .get,
                                                  headers: [.authorization: "Bearer \(world.token("office"))"])
                 #expect(bad.status == .unprocessableContent)
+                // A week that has not begun has no numbers (the year mistyped: 2027 for 2026).
+                let current = ISOWeek(containing: CalendarDate.today())
+                let future = try await http.execute(uri: "/api/v1/reports/weekly/\(current.adding(weeks: 1))", method: .get,
+                                                    headers: [.authorization: "Bearer \(world.token("office"))"])
+                #expect(future.status == .unprocessableContent)
+                let problem = try JSONSerialization.jsonObject(with: Data(buffer: future.body)) as! [String: Any]
+                #expect(problem["code"] as? String == "report.week_future")
+                #expect((problem["title"] as? String)?.contains("本周是 \(current)") == true)
+                let now = try await http.execute(uri: "/api/v1/reports/weekly/\(current)", method: .get,
+                                                 headers: [.authorization: "Bearer \(world.token("office"))"])
+                #expect(now.status == .ok, "the current week gives its numbers so far")
             }
         }
     }

@@ -107,6 +107,23 @@ struct WebPagesTests {
         }
     }
 
+    @Test("the weekly page refuses a week that has not begun, saying which week it is now")
+    func weeklyPageFutureWeek() async throws {
+        try await TestDatabase.withClient { client in
+            _ = try await Self.world(client)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "leader.jz", Self.password)
+                let current = ISOWeek(containing: CalendarDate.today())
+                let future = try await http.execute(uri: "/app/reports/weekly?week=\(current.adding(weeks: 1))", method: .get,
+                                                    headers: [.cookie: session.cookie])
+                #expect(future.status == .unprocessableContent)
+                #expect(String(buffer: future.body).contains("尚未开始（本周是 \(current)）"))
+                let now = try await http.execute(uri: "/app/reports/weekly?week=\(current)", method: .get, headers: [.cookie: session.cookie])
+                #expect(now.status == .ok && String(buffer: now.body).contains("/api/v1/reports/weekly/\(current)?format=html"))
+            }
+        }
+    }
+
     @Test("a case outside the user's scope is a 404 page, like a missing one; the look at personal data is audited")
     func scopeAndPersonalData() async throws {
         try await TestDatabase.withClient { client in
