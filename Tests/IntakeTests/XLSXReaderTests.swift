@@ -42,6 +42,21 @@ struct XLSXReaderTests {
         #expect(row.cells["petitioned_before"] == "是")
     }
 
+    @Test("the shared strings are found through the workbook's relationships, whatever their part is named")
+    func sharedStringsByRelationship() throws {
+        let rows = XLSXSample.headerRow(1) + """
+            <row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c></row>
+            """
+        let file = try XLSXSample.make(rows: rows, sharedStrings: ["LN-S-1", "锦州宏达有限公司"], sharedStringsPart: "xl/SharedStrings.xml")
+        let row = try #require(try BatchReader.read(file).rows.all().first)
+        #expect(row.cells["external_ref"] == "LN-S-1" && row.cells["enterprise_name"] == "锦州宏达有限公司")
+        // A reference past the strings (a damaged file) is an error, never a cell silently emptied.
+        let damaged = try XLSXSample.make(rows: XLSXSample.headerRow(1) + #"<row r="2"><c r="B2" t="s"><v>7</v></c></row>"#,
+                                          sharedStrings: ["LN-S-1"])
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read(damaged) }
+        #expect(error?.code == "xlsx.shared_string_missing" && error?.message.contains("第 2 行第 2 列") == true)
+    }
+
     @Test("dates: serials with a built-in or custom date format (1900 system and its 1900-02-29), the 1904 system, text dates")
     func dates() throws {
         func handedOver(_ cell: String, date1904: Bool = false) throws -> String? {

@@ -20,7 +20,8 @@ enum XLSXSample {
 
     /// A workbook with one sheet (or more) whose `<sheetData>` is `rows`.
     static func make(rows: String, sheets: [String] = ["Sheet1"], sharedStrings: [String] = [], date1904: Bool = false,
-                     sheetPrefix: String = "", extraParts: [(String, Data)] = [], rowsIn rowsSheet: Int = 0) throws -> [UInt8] {
+                     sheetPrefix: String = "", extraParts: [(String, Data)] = [], rowsIn rowsSheet: Int = 0,
+                     sharedStringsPart: String = "xl/sharedStrings.xml") throws -> [UInt8] {
         let archive = try Archive(accessMode: .create)
         func add(_ path: String, _ text: String) throws { try add(path, Data(text.utf8)) }
         func add(_ path: String, _ data: Data) throws {
@@ -35,7 +36,11 @@ enum XLSXSample {
             xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="\(date1904 ? 1 : 0)"/>\
             <sheets>\(sheetList)</sheets></workbook>
             """)
-        let rels = sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined()
+        var rels = sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined()
+        if !sharedStrings.isEmpty {
+            rels += "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+                + "Target=\"\(sharedStringsPart.dropFirst(3))\"/>"
+        }
         try add("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>")
         // Style 0: general; 1: a built-in date (14); 2: a custom date format; 3: text (@).
         try add("xl/styles.xml", """
@@ -44,7 +49,7 @@ enum XLSXSample {
             <cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="49"/></cellXfs></styleSheet>
             """)
         if !sharedStrings.isEmpty {
-            try add("xl/sharedStrings.xml", "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+            try add(sharedStringsPart, "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
                 + sharedStrings.map { $0.hasPrefix("<") ? "<si>\($0)</si>" : "<si><t>\($0)</t></si>" }.joined() + "</sst>")
         }
         for index in sheets.indices {

@@ -69,10 +69,16 @@ struct XLSXWorkbook {
             throw BatchReadError("xlsx.no_workbook", "XLSX 文件中找不到工作簿（xl/workbook.xml），文件可能已损坏。")
         }
         var targets: [String: String] = [:]
+        // The shared strings and styles are found by their relationship's type: most writers
+        // name them xl/sharedStrings.xml and xl/styles.xml, but the name is theirs to choose.
+        var sharedStringsPath = "xl/sharedStrings.xml", stylesPath = "xl/styles.xml"
         if let rels = try archive.part("xl/_rels/workbook.xml.rels") {
             try XMLPart.parse(rels, part: "workbook.xml.rels") { event in
                 if case .start("Relationship", let a) = event, let id = a["Id"], let target = a["Target"] {
-                    targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+                    let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+                    targets[id] = path
+                    if a["Type"]?.hasSuffix("/sharedStrings") == true { sharedStringsPath = path }
+                    if a["Type"]?.hasSuffix("/styles") == true { stylesPath = path }
                 }
             }
         }
@@ -90,8 +96,8 @@ struct XLSXWorkbook {
         }
         self.sheets = sheets.map { (name: $0.0, path: $0.1) }
         self.uses1904 = uses1904
-        if let strings = try archive.part("xl/sharedStrings.xml") { sharedStrings = try Self.sharedStrings(strings) }
-        if let styles = try archive.part("xl/styles.xml") { dateStyles = try Self.dateStyles(styles) }
+        if let strings = try archive.part(sharedStringsPath) { sharedStrings = try Self.sharedStrings(strings) }
+        if let styles = try archive.part(stylesPath) { dateStyles = try Self.dateStyles(styles) }
     }
 
     /// `<si>` items: plain `<t>` or rich-text runs `<r><t>`, concatenated; phonetic `<rPh>` left out.

@@ -54,8 +54,14 @@ struct XLSXSheet {
                 let cell: Cell?
                 switch type {
                 case "s":
-                    cell = value.flatMap(Int.init).flatMap { $0 < workbook.sharedStrings.count ? workbook.sharedStrings[$0] : nil }
-                        .map { Cell(kind: .text, value: $0) }
+                    // An index past the shared strings would be a cell silently emptied: the file
+                    // is damaged (or its strings part was not found), and the partner is told.
+                    guard let index = value.flatMap(Int.init), workbook.sharedStrings.indices.contains(index) else {
+                        failure = BatchReadError("xlsx.shared_string_missing",
+                                                 "XLSX 文件第 \(rowNumber) 行第 \(column + 1) 列引用的文字不存在，文件可能已损坏。请在 Excel 中重新保存后上传。")
+                        return
+                    }
+                    cell = Cell(kind: .text, value: workbook.sharedStrings[index])
                 case "inlineStr": cell = Cell(kind: .text, value: inline)
                 case "str": cell = value.map { Cell(kind: .text, value: $0) }
                 case "b": cell = value.map { Cell(kind: .boolean, value: $0) }
