@@ -55,6 +55,19 @@ struct ReaderTests {
         #expect(rows[0].cells["amount_wan"] == "12")
     }
 
+    @Test("headers marked as required or optional by a template are still recognized", arguments: [
+        "*案件编号,*企业名称,统一社会信用代码*,所在地区（必填）,诉求内容(必填),涉案金额（万元）（选填）",
+        "＊案件编号,企业名称 （必填）,统一社会信用代码,所在地区,诉求内容 *,涉案金额(万元)",
+    ])
+    func requirementMarks(header: String) throws {
+        let text = header + "\nA1,甲公司,91110000600037341L,沈阳,诉求,12\n"
+        let batch = try BatchReader.read(Array(text.utf8))
+        let row = try #require(try batch.rows.all().first)
+        #expect(batch.warnings.isEmpty, "no column is unknown")
+        #expect(row.cells["external_ref"] == "A1" && row.cells["region"] == "沈阳" && row.cells["claim"] == "诉求")
+        #expect(row.cells["credit_code"] == "91110000600037341L" && row.cells["amount_wan"] == "12")
+    }
+
     @Test("unknown columns are kept and reported once as a warning; short rows are flagged per row")
     func unknownColumnsAndCounts() throws {
         let text = "案件编号,企业名称,统一社会信用代码,所在地区,诉求内容,经办人\nA1,甲,91110000600037341L,沈阳,诉求,张三\nA2,乙,91110000600037341L,沈阳\n"

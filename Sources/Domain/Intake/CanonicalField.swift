@@ -46,7 +46,17 @@ public struct CanonicalField: Sendable, Hashable {
     /// The field with this name.
     public static func named(_ name: String) -> CanonicalField? { all.first { $0.name == name } }
 
+    /// A header cell as a lookup key: no spaces or underscores, lower case, and without the marks
+    /// templates put on columns (`*案件编号`, `案件编号*`, `案件编号（必填）`, `备注（选填）`).
     static func headerKey(_ text: String) -> String {
-        TextNormalizer.compact(text).lowercased().replacingOccurrences(of: "_", with: "")
+        var key = Substring(TextNormalizer.compact(text).lowercased().replacingOccurrences(of: "_", with: ""))
+        for mark in requirementMarks where key.hasSuffix(mark) && key.count > mark.count { key = key.dropLast(mark.count) }
+        while key.count > 1, key.first == "*" { key = key.dropFirst() }
+        while key.count > 1, key.last == "*" { key = key.dropLast() }
+        return String(key)
     }
+
+    /// What a template may add after a column's name to say whether it must be filled in
+    /// (full-width brackets are half-width after normalization).
+    static let requirementMarks = ["(必填)", "(选填)", "(非必填)", "(可选)", "(可不填)", "[必填]", "[选填]"]
 }
