@@ -115,6 +115,14 @@ struct RegionTests {
         #expect((#expect(throws: FieldIssue.self) { try resolver.resolve("110105") })?.code == "region.unknown")
         #expect((#expect(throws: FieldIssue.self) { try resolver.resolve("  ") })?.code == "region.missing")
     }
+
+    @Test("only the province, by name or by code, is refused as too broad (no unit takes a case for the whole province)",
+          arguments: ["辽宁省", "辽宁", "210000", "２１００００"])
+    func provinceOnly(text: String) {
+        let issue = #expect(throws: FieldIssue.self) { try resolver.resolve(text) }
+        #expect(issue?.code == "region.too_broad")
+        #expect(issue?.message.contains("请写明企业所在的市或县（区）") == true)
+    }
 }
 
 @Suite("literal search")

@@ -42,16 +42,21 @@ public struct RegionResolver: Sendable {
         cities = list.filter { $0.level == .city }.sorted { $0.name.count > $1.name.count }.map { ($0, [$0.name, Self.shortName($0.name)]) }
     }
 
-    /// The division, or `region.missing` / `region.unknown` / `region.ambiguous`.
+    /// The city or county-level division, or `region.missing` / `region.unknown` / `region.ambiguous`
+    /// / `region.too_broad` (only the province).
     public func resolve(_ text: String, field: String = "region") throws -> Division {
         var value = TextNormalizer.compact(text)
         guard !value.isEmpty else { throw FieldIssue.error(field, "region.missing", "所在地区为空，请填写市或县（区）名称。") }
+        // The province is no place of business, and no unit takes a case for "the province".
+        let provinceOnly = FieldIssue.error(field, "region.too_broad", "所在地区只写到了省（“\(text)”），请写明企业所在的市或县（区）。")
         if value.count == 6, value.allSatisfy(\.isASCIIDigit) {
             guard let division = divisions[value] else {
                 throw FieldIssue.error(field, "region.unknown", "行政区划代码 \(value) 不是辽宁省的市或县（区）代码。")
             }
+            guard division.level != .province else { throw provinceOnly }
             return division
         }
+        if value == "辽宁省" || value == "辽宁" { throw provinceOnly }
         for prefix in ["辽宁省", "辽宁"] where value.hasPrefix(prefix) && value.count > prefix.count {
             value.removeFirst(prefix.count)
             break
