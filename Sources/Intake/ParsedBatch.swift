@@ -74,9 +74,12 @@ public enum BatchReader {
 struct HeaderMapping {
     let fields: [String?]
     let headers: [String]
+    /// The header cells as written, to know the header again inside the data.
+    let written: [String]
     let warnings: [FieldIssue]
 
     init(_ headerCells: [String]) throws {
+        written = headerCells
         headers = headerCells.map { TextNormalizer.normalize($0) }
         fields = headers.map { CanonicalField.matching(header: $0)?.name }
         let present = Set(fields.compactMap { $0 })
@@ -107,7 +110,13 @@ struct HeaderMapping {
         if cells.count != headers.count, !(cells.count > headers.count && cells[headers.count...].allSatisfy(\.isEmpty)) {
             issue = .error("row", "row.column_count", "这一行有 \(cells.count) 列，表头有 \(headers.count) 列，可能有未加引号的逗号或漏填的列。")
         }
-        return RawRow(number: number, cells: byField, extra: extra, cellCountIssue: issue)
+        var row = RawRow(number: number, cells: byField, extra: extra, cellCountIssue: issue)
+        // Two exports pasted one below the other: the second header is kept as a rejected row,
+        // with one issue rather than one per field. (A data row differs at its first cell.)
+        if cells.count >= written.count, zip(cells, written).allSatisfy({ $0 == $1 }) {
+            row.notACase = .error("row", "row.header_repeated", "这一行与表头相同（可能是两份表格拼在了一起），不是案件。")
+        }
+        return row
     }
 }
 

@@ -34,6 +34,20 @@ struct ReaderTests {
         #expect((#expect(throws: BatchReadError.self) { try BatchReader.read(Array(onlyEmpty.utf8)) })?.code == "batch.no_rows")
     }
 
+    @Test("a header repeated inside the data, or a JSON entry that is no object, is one rejected row with one issue, its cells kept")
+    func notACase() throws {
+        let normalizer = RowNormalizer(regions: RegionResolver(divisions: RowNormalizerTests.divisions),
+                                       uploadDate: CalendarDate(year: 2026, month: 11, day: 26)!)
+        let pasted = [Self.header, Self.row, Self.header, Self.row.replacingOccurrences(of: "LN-2026-001", with: "LN-2026-002")]
+        let rows = try BatchReader.read(Array(pasted.joined(separator: "\r\n").utf8)).rows.all().map(normalizer.normalize)
+        #expect(rows.map(\.isRejected) == [false, true, false])
+        #expect(rows[1].issues.map(\.code) == ["row.header_repeated"], "not one 'required' error per field")
+        #expect(rows[1].raw.number == 3 && rows[1].raw.cells["external_ref"] == "案件编号", "the row is kept as written")
+        let json = #"{"cases": [5, {"external_ref": "J1", "enterprise_name": "甲", "credit_code": "91110000600037341L", "region": "沈阳", "claim": "诉求"}]}"#
+        let entries = try BatchReader.read(Array(json.utf8)).rows.all().map(normalizer.normalize)
+        #expect(entries.map { $0.issues.map(\.code) } == [["json.case_shape"], []])
+    }
+
     @Test("a GB18030 file reads exactly like its UTF-8 twin and reports its encoding")
     func gb18030Twin() throws {
         let text = Self.header + "\n" + Self.row + "\n"

@@ -35,6 +35,9 @@ public struct RawRow: Sendable, Hashable {
     /// Problems the reader found in single cells (an ID number Excel stored as a number); the
     /// normalizer reports them and does not parse those cells again.
     public var cellIssues: [FieldIssue] = []
+    /// Set when the row is no case at all (the header repeated inside the data, a JSON entry
+    /// that is not an object): the row is rejected with this issue alone, not one per empty field.
+    public var notACase: FieldIssue?
 
     /// Creates a raw row.
     public init(number: Int, cells: [String: String], extra: [String: String] = [:], cellCountIssue: FieldIssue? = nil) {

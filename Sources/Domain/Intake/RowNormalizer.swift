@@ -15,6 +15,7 @@ public struct RowNormalizer: Sendable {
 
     /// The row's record (nil when any error) and its issues.
     public func normalize(_ raw: RawRow) -> NormalizedRow {
+        if let notACase = raw.notACase { return NormalizedRow(raw: raw, record: nil, issues: [notACase]) }
         var issues: [FieldIssue] = (raw.cellCountIssue.map { [$0] } ?? []) + raw.cellIssues
         let unreadable = Set(raw.cellIssues.map(\.field))
         func text(_ field: String) -> String? {

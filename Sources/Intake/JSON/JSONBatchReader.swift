@@ -24,7 +24,9 @@ enum JSONBatchReader {
         var unknown = Set<String>()
         let rows = cases.enumerated().map { index, item -> RawRow in
             guard case .object(let entry) = item else {
-                return RawRow(number: index + 1, cells: [:], cellCountIssue: .error("row", "json.case_shape", "第 \(index + 1) 个案件不是 JSON 对象。"))
+                var row = RawRow(number: index + 1, cells: [:])
+                row.notACase = .error("row", "json.case_shape", "第 \(index + 1) 个案件不是 JSON 对象。")
+                return row
             }
             var cells: [String: String] = [:]
             var extra: [String: String] = [:]
