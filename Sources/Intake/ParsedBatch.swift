@@ -62,6 +62,8 @@ public enum BatchReader {
     static func readCSV(_ utf8: PayloadBytes, encoding: TextDecoding.Encoding, limits: Limits) throws -> ParsedBatch {
         var records = CSVParser.RecordIterator(utf8: utf8)
         guard let header = try records.next() else { throw BatchReadError.empty }
+        // Excel's "文本文件（制表符分隔）" is not CSV: say so, rather than "missing columns".
+        if header.fields.count == 1, header.fields[0].contains("\t") { throw BatchReadError.tabSeparated }
         let mapping = try HeaderMapping(header.fields)
         let rows = RawRowSource(csv: records, mapping: mapping, limit: limits.maximumRows)
         guard try rows.hasRows() else { throw BatchReadError.noRows }

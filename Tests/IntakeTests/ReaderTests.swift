@@ -100,6 +100,7 @@ struct ReaderTests {
         ("{\"cases\": 3}", "json.shape"),
         ("{\"cases\": [", "json.invalid"),
         ("  [{\"external_ref\": \"J1\"}]", "json.shape"),  // was read as CSV: "missing columns"
+        ("案件编号\t企业名称\t统一社会信用代码\t所在地区\t诉求内容\nA1\t甲\t91110000600037341L\t沈阳\t诉求\n", "csv.tab_separated"),
         ("案件编号,企业名称,统一社会信用代码,所在地区,诉求内容\n,,,,\n\n,,,,\n", "batch.no_rows"),
         ("PK\u{3}\u{4}rest", "xlsx.not_a_zip"),
     ])
