@@ -33,6 +33,7 @@ public enum BatchReader {
         guard buffer.contains(where: { !isBlank($0) }), !(buffer.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else {
             throw BatchReadError.empty
         }
+        if bytes.starts(with: BatchReader.legacyExcelMagic) { throw BatchReadError.legacyExcel }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             let archive = bytes.array
             bytes.discard(before: bytes.count)
@@ -48,6 +49,9 @@ public enum BatchReader {
         }
         return try readCSV(utf8, encoding: encoding, limits: limits)
     }
+
+    /// The first bytes of an OLE2 compound file: Excel 97–2003 (.xls), as WPS and older Excel save.
+    public static let legacyExcelMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
     /// Reads a payload held in an array (tests, small files).
     public static func read(_ bytes: [UInt8], limits: Limits = Limits(), sheet: String? = nil) throws -> ParsedBatch {

@@ -105,8 +105,16 @@ struct ReaderTests {
         ("PK\u{3}\u{4}rest", "xlsx.not_a_zip"),
     ])
     func unusable(text: String, code: String) {
+        // (Text only; an .xls file is bytes: see `legacyExcel`.)
         let error = #expect(throws: BatchReadError.self) { try BatchReader.read(Array(text.utf8)) }
         #expect(error?.code == code)
+    }
+
+    @Test("an Excel 97–2003 file (.xls, as WPS saves) is refused as file.xls, saying what to save as")
+    func legacyExcel() {
+        let bytes = BatchReader.legacyExcelMagic + [UInt8](repeating: 0, count: 504) + Array("Workbook".utf16.flatMap { [UInt8($0), 0] })
+        let error = #expect(throws: BatchReadError.self) { try BatchReader.read(bytes) }
+        #expect(error?.code == "file.xls" && error?.message.contains("（.xlsx）") == true)
     }
 
     @Test("bytes that are neither UTF-8 nor GB18030 are refused as encoding.invalid")

@@ -240,8 +240,14 @@ struct BatchUploadTests {
                     #expect((problem["title"] as? String)?.contains("CSV UTF-8") == true)
                     #expect((problem["batch_id"] == nil) == dryRun, "only the real upload keeps the file")
                 }
+                // An Excel 97–2003 file (.xls) is kept too, as a rejected batch of format "unknown".
+                let xls = try await http.execute(uri: "/api/v1/batches", method: .post, headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
+                                                 body: ByteBuffer(bytes: BatchReader.legacyExcelMagic + [UInt8](repeating: 0, count: 600)))
+                #expect(xls.status == .unprocessableContent)
+                #expect(try json(xls)["code"] as? String == "file.xls")
             }
-            #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM batches") == 2)
+            #expect(try await count(client, "SELECT count(*) FROM batches WHERE format = 'unknown' AND error_code = 'file.xls'") == 1)
         }
     }
 

@@ -47,6 +47,7 @@ public struct BatchIntake: Sendable {
 
     static func guessFormat(_ bytes: PayloadBytes) -> String {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
+        if bytes.starts(with: BatchReader.legacyExcelMagic) { return "unknown" }
         if let first = bytes.unsafeBuffer.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
            first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "json" }
         return bytes.isEmpty ? "unknown" : "csv"
