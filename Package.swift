@@ -132,6 +132,13 @@ let package = Package(
             path: "Sources/huqi-bench",
             swiftSettings: swiftSettings
         ),
+        // The huqi side of ops/bench/roundtrip (not part of the product).
+        .executableTarget(
+            name: "huqi-bench-roundtrip",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/huqi-bench-roundtrip",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Postgres", "Store", "EmbeddedPostgres", "Domain"],

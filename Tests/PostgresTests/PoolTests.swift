@@ -52,6 +52,34 @@ struct PoolTests {
         await client.shutdown()
     }
 
+    @Test("waiters time out at their deadlines; one served before its deadline is not failed later")
+    func waitersTimeOutInOrder() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        let client = PostgresClient(
+            configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
+            options: .init(maximumConnections: 1, leaseTimeout: .milliseconds(500)), logger: TestDatabase.logger)
+        // The one connection is busy for 0.3 s: the first waiter (queued at once) gets it in
+        // time and keeps it 4 s; the two queued after it have none before their deadlines.
+        // (Wide margins: beside the other suites on two cores, a timer can fire late.)
+        let holder = Task { try await client.query("SELECT pg_sleep(0.3)") }
+        try await Task.sleep(for: .milliseconds(50))
+        let served = Task { try await client.query("SELECT 1, pg_sleep(4)")[0].decode(Int.self, at: 0) }
+        try await Task.sleep(for: .milliseconds(350))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let late = (0..<2).map { _ in Task { try await client.query("SELECT 2") } }
+        for task in late {
+            let error = try await #require(throws: PostgresError.self) { try await task.value }
+            #expect(error.code == .poolTimeout)
+        }
+        let waited = clock.now - started
+        #expect(waited >= .milliseconds(450) && waited < .milliseconds(3500), "failed at their deadline, not when served: \(waited)")
+        _ = try await holder.value
+        #expect(try await served.value == 1, "the first waiter was served, and not failed when its deadline passed")
+        #expect(await client.statistics.waiting == 0)
+        await client.shutdown()
+    }
+
     @Test("after a shutdown the pool refuses work with pool_closed")
     func closedPool() async throws {
         try await TestDatabase.withClient(migrated: false) { client in
