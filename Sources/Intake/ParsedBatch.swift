@@ -75,57 +75,6 @@ public enum BatchReader {
     }
 }
 
-/// Which column holds which field. Unknown columns are kept (as `extra`) and reported once as
-/// a warning; a missing required column makes the file unusable.
-struct HeaderMapping {
-    let fields: [String?]
-    let headers: [String]
-    /// The header cells as written, to know the header again inside the data.
-    let written: [String]
-    let warnings: [FieldIssue]
-
-    init(_ headerCells: [String]) throws {
-        written = headerCells
-        headers = headerCells.map { TextNormalizer.normalize($0) }
-        fields = headers.map { CanonicalField.matching(header: $0)?.name }
-        let present = Set(fields.compactMap { $0 })
-        let missing = CanonicalField.all.filter { $0.required && !present.contains($0.name) }
-        guard missing.isEmpty else { throw BatchReadError.missingColumns(missing.map(\.header)) }
-        var seen = Set<String>()
-        for field in fields.compactMap({ $0 }) where !seen.insert(field).inserted {
-            throw BatchReadError("header.duplicate_column", "列“\(CanonicalField.named(field)!.header)”出现了两次。")
-        }
-        let unknown = zip(headers, fields).filter { $0.1 == nil && !$0.0.isEmpty }.map(\.0)
-        warnings = unknown.isEmpty ? [] : [.warning("row", "header.unknown_columns",
-                                                    "以下列不在移交表中，已原样保存但未使用：\(unknown.joined(separator: "、"))。")]
-    }
-
-    func row(number: Int, fields cells: [String]) -> RawRow {
-        var byField: [String: String] = [:]
-        var extra: [String: String] = [:]
-        for (index, cell) in cells.enumerated() {
-            if index < fields.count, let field = fields[index] {
-                byField[field] = cell
-            } else if index < headers.count {
-                if !headers[index].isEmpty || !cell.isEmpty { extra[headers[index].isEmpty ? "列\(index + 1)" : headers[index]] = cell }
-            } else if !cell.isEmpty {
-                extra["列\(index + 1)"] = cell
-            }
-        }
-        var issue: FieldIssue?
-        if cells.count != headers.count, !(cells.count > headers.count && cells[headers.count...].allSatisfy(\.isEmpty)) {
-            issue = .error("row", "row.column_count", "这一行有 \(cells.count) 列，表头有 \(headers.count) 列，可能有未加引号的逗号或漏填的列。")
-        }
-        var row = RawRow(number: number, cells: byField, extra: extra, cellCountIssue: issue)
-        // Two exports pasted one below the other: the second header is kept as a rejected row,
-        // with one issue rather than one per field. (A data row differs at its first cell.)
-        if cells.count >= written.count, zip(cells, written).allSatisfy({ $0 == $1 }) {
-            row.notACase = .error("row", "row.header_repeated", "这一行与表头相同（可能是两份表格拼在了一起），不是案件。")
-        }
-        return row
-    }
-}
-
 /// The rows of a batch, produced one at a time from the CSV records (or from a JSON array).
 ///
 /// A CSV record whose every cell is empty or blank is not a row: Excel writes one (`,,,,`) for
@@ -177,7 +126,11 @@ public final class RawRowSource {
         guard var iterator = csv, let mapping else { return list?.next() }
         defer { csv = iterator }
         while let record = try iterator.next() {
-            if !Self.isEmpty(record.fields) { return mapping.row(number: iterator.recordsRead, fields: record.fields) }
+            if !Self.isEmpty(record.fields) {
+                var row = mapping.row(number: iterator.recordsRead, fields: record.fields)
+                row.cellIssues += mapping.scientificNotationIssues(in: row)
+                return row
+            }
         }
         return nil
     }

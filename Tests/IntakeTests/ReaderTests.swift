@@ -48,6 +48,22 @@ struct ReaderTests {
         #expect(entries.map { $0.issues.map(\.code) } == [["json.case_shape"], []])
     }
 
+    @Test("a number Excel exported in scientific notation (1.10105E+17) is an error of its cell: its digits are gone")
+    func scientificNotation() throws {
+        let normalizer = RowNormalizer(regions: RegionResolver(divisions: RowNormalizerTests.divisions),
+                                       uploadDate: CalendarDate(year: 2026, month: 11, day: 26)!)
+        let text = "案件编号,企业名称,统一社会信用代码,所在地区,诉求内容,反映人身份证号,联系电话\n"
+            + "E-1,甲公司,9.12107E+17,凌海,诉求, 1.10105E+17 ,1.38042e10\n"
+            + "2.02611E+11,乙公司,91210700MADR9L8F50,凌海,诉求,11010519491231002X,13804165678\n"
+            + "E-3,丙公司,91210700MADR9L8F50,凌海,诉求E+17,11010519491231002X,0416-2345678\n"
+        let rows = try BatchReader.read(Array(text.utf8)).rows.all().map(normalizer.normalize)
+        #expect(Set(rows[0].issues.map { "\($0.field) \($0.code)" })
+                == ["credit_code csv.scientific_notation", "reporter_id_number csv.scientific_notation", "phone csv.scientific_notation"])
+        #expect(rows[0].issues.first { $0.field == "reporter_id_number" }?.message.contains("“1.10105E+17”") == true)
+        #expect(rows[1].issues.map(\.code) == ["csv.scientific_notation"] && rows[1].issues.first?.field == "external_ref")
+        #expect(rows[2].issues.isEmpty, "text that merely contains E+ is not a number")
+    }
+
     @Test("a GB18030 file reads exactly like its UTF-8 twin and reports its encoding")
     func gb18030Twin() throws {
         let text = Self.header + "\n" + Self.row + "\n"
