@@ -61,8 +61,8 @@ struct ValueParsingTests {
 
     @Test("yes/no answers in every accepted spelling")
     func booleans() throws {
-        for yes in ["是", "Y", "yes", "TRUE", "1", "已"] { #expect(try YesNo.parse(yes, field: "petitioned_before")) }
-        for no in ["否", "n", "No", "false", "0", "未"] { #expect(try !YesNo.parse(no, field: "petitioned_before")) }
+        for yes in ["是", "Y", "yes", "TRUE", "1", "已", "√", "✔"] { #expect(try YesNo.parse(yes, field: "petitioned_before")) }
+        for no in ["否", "n", "No", "false", "0", "未", "×", "✘"] { #expect(try !YesNo.parse(no, field: "petitioned_before")) }
         #expect((#expect(throws: FieldIssue.self) { try YesNo.parse("也许", field: "petitioned_before") })?.code == "boolean.invalid")
     }
 

@@ -47,6 +47,13 @@ struct RowNormalizerTests {
         #expect(result.issues.first { $0.field == "claim" }?.code == "required.missing")
     }
 
+    @Test("信访次数 may carry its unit (3次); 序号 may not; nothing else is read into a number")
+    func petitionCountUnit() throws {
+        #expect(try #require(normalizer.normalize(row(["petition_count": "3次", "seq": "7"])).record).petitionCount == 3)
+        #expect(normalizer.normalize(row(["petition_count": "约3次"])).issues.map(\.code) == ["integer.invalid"])
+        #expect(normalizer.normalize(row(["seq": "7次"])).issues.map(\.code) == ["integer.invalid"])
+    }
+
     @Test("an individual business (个体) may have no credit code; others may not")
     func creditCodeRequiredUnlessIndividual() {
         #expect(normalizer.normalize(row(["credit_code": "", "enterprise_kind": "个体"])).record != nil)

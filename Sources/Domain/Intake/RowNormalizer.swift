@@ -47,7 +47,9 @@ public struct RowNormalizer: Sendable {
         }
         func integer(_ field: String) -> Int? {
             parse(field) { value in
-                guard let number = Int(TextNormalizer.compact(value)), number >= 0 else {
+                var digits = TextNormalizer.compact(value)
+                if field == "petition_count", digits.hasSuffix("次") { digits.removeLast() }  // "3次"
+                guard let number = Int(digits), number >= 0 else {
                     throw FieldIssue.error(field, "integer.invalid", "“\(CanonicalField.named(field)!.header)”应为不小于 0 的整数，这里是“\(value)”。")
                 }
                 return number

@@ -19,13 +19,14 @@ public enum Amount {
     }
 }
 
-/// 是/否 answers: 是 否 Y N yes no true false 1 0 已 未 有 无.
+/// 是/否 answers: 是 否 Y N yes no true false 1 0 已 未 有 无, and the ticks of a paper form
+/// (√ ✓ ✔ for yes, × ✗ ✘ for no).
 public enum YesNo {
     /// The answer, or `boolean.invalid`.
     public static func parse(_ text: String, field: String) throws -> Bool {
         switch TextNormalizer.compact(text).lowercased() {
-        case "是", "y", "yes", "true", "1", "已", "有", "已信访": return true
-        case "否", "n", "no", "false", "0", "未", "无", "未信访": return false
+        case "是", "y", "yes", "true", "1", "已", "有", "已信访", "√", "✓", "✔": return true
+        case "否", "n", "no", "false", "0", "未", "无", "未信访", "×", "✗", "✘": return false
         default: throw FieldIssue.error(field, "boolean.invalid", "“\(text)”不是“是/否”。请填写 是 或 否。")
         }
     }
