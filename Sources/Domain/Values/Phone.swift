@@ -4,8 +4,12 @@ public struct Phone: Sendable, Hashable {
     /// The normalized number.
     public let value: String
 
-    /// Parses a cell, or throws `phone.invalid`.
+    /// Parses a cell, or throws `phone.invalid` (`phone.multiple` for two numbers or more).
     public init(parsing text: String, field: String = "phone") throws {
+        let parts = text.split(whereSeparator: { "/、,，;；".contains($0) })
+        if parts.count > 1, parts.allSatisfy({ (try? Phone(parsing: String($0), field: field)) != nil }) {
+            throw FieldIssue.error(field, "phone.multiple", "联系电话只能填一个号码，这里有 \(parts.count) 个（“\(text)”）。其余号码可写在备注中。")
+        }
         var digits = TextNormalizer.compact(text)
         digits.removeAll { "-()（）".contains($0) }
         if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
