@@ -33,21 +33,33 @@ public enum BatchReader {
         guard buffer.contains(where: { !isBlank($0) }), !(buffer.count == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) else {
             throw BatchReadError.empty
         }
-        if bytes.starts(with: BatchReader.legacyExcelMagic) { throw BatchReadError.legacyExcel }
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if bytes.starts(with: legacyExcelMagic) { throw BatchReadError.legacyExcel }
+        let format = format(of: bytes)
+        if format == "xlsx" {
             let archive = bytes.array
             bytes.discard(before: bytes.count)
             return try XLSXBatchReader.read(archive, sheet: sheet, limits: limits)
         }
         let (utf8, encoding) = try TextDecoding.utf8(bytes)
-        // A CSV file is read from the bytes; only a JSON body becomes one String. No header of
-        // the form starts with "{" or "[": a body that does is JSON (a bare array is told so).
-        if let first = utf8.unsafeBuffer.first(where: { !isBlank($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+        // A CSV file is read from the bytes; only a JSON body becomes one String.
+        if format == "json" {
             let text = String(decoding: utf8.unsafeBuffer, as: UTF8.self)
             utf8.discard(before: utf8.count)
             return try JSONBatchReader.read(text, limits: limits)
         }
         return try readCSV(utf8, encoding: encoding, limits: limits)
+    }
+
+    /// The format a payload is read as, by its first bytes (its name is not trusted): `xlsx` for a
+    /// ZIP, `json` when its first character (after a UTF-8 BOM and blanks) is `{` or `[` — no
+    /// header of the form starts so, and a bare array is told it is one — `unknown` for an empty
+    /// file or an Excel 97–2003 one, else `csv`. `{`, `[` and blanks are the same bytes in GB18030.
+    public static func format(of bytes: PayloadBytes) -> String {
+        if bytes.isEmpty || bytes.starts(with: legacyExcelMagic) { return "unknown" }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
+        let text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
+        let first = text.unsafeBuffer.first(where: { !isBlank($0) })
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "json" : "csv"
     }
 
     /// The first bytes of an OLE2 compound file: Excel 97–2003 (.xls), as WPS and older Excel save.

@@ -6,6 +6,13 @@ import TestSupport
 
 @Suite("connection pool")
 struct PoolTests {
+    /// A pool of one connection on a fresh database, with the given lease timeout (shut it down).
+    static func singleConnectionPool(leaseTimeout: Duration) async throws -> PostgresClient {
+        let database = try await TestDatabase.create(migrated: false)
+        return PostgresClient(configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
+                              options: .init(maximumConnections: 1, leaseTimeout: leaseTimeout), logger: TestDatabase.logger)
+    }
+
     @Test("callers beyond the pool size wait their turn and all finish")
     func waitersQueue() async throws {
         try await TestDatabase.withClient(migrated: false, maximumConnections: 2) { client in
@@ -39,10 +46,7 @@ struct PoolTests {
 
     @Test("a caller that cannot get a connection in time gets pool_timeout")
     func leaseTimeout() async throws {
-        let database = try await TestDatabase.create(migrated: false)
-        let client = PostgresClient(
-            configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
-            options: .init(maximumConnections: 1, leaseTimeout: .milliseconds(300)), logger: TestDatabase.logger)
+        let client = try await Self.singleConnectionPool(leaseTimeout: .milliseconds(300))
         let holder = Task { try await client.query("SELECT pg_sleep(2)") }
         try await Task.sleep(for: .milliseconds(200))
         let error = try await #require(throws: PostgresError.self) { try await client.query("SELECT 1") }
@@ -54,10 +58,7 @@ struct PoolTests {
 
     @Test("waiters time out at their deadlines; one served before its deadline is not failed later")
     func waitersTimeOutInOrder() async throws {
-        let database = try await TestDatabase.create(migrated: false)
-        let client = PostgresClient(
-            configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
-            options: .init(maximumConnections: 1, leaseTimeout: .milliseconds(500)), logger: TestDatabase.logger)
+        let client = try await Self.singleConnectionPool(leaseTimeout: .milliseconds(500))
         // The one connection is busy for 0.3 s: the first waiter (queued at once) gets it in
         // time and keeps it 4 s; the two queued after it have none before their deadlines.
         // (Wide margins: beside the other suites on two cores, a timer can fire late.)

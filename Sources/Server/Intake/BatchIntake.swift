@@ -39,18 +39,10 @@ public struct BatchIntake: Sendable {
             content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue, rows: rows, fileWarnings: parsed.warnings)
             submission.batchNumber = submission.batchNumber ?? parsed.batchNumber
         } catch let error as BatchReadError {
-            content = .unreadable(format: Self.guessFormat(submission.payload), code: error.code, message: error.message)
+            content = .unreadable(format: BatchReader.format(of: submission.payload), code: error.code, message: error.message)
         }
         if case .rows = content { progress("校验并写入数据库…") }
         return try await store.apply(submission, content: content)
-    }
-
-    static func guessFormat(_ bytes: PayloadBytes) -> String {
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "xlsx" }
-        if bytes.starts(with: BatchReader.legacyExcelMagic) { return "unknown" }
-        if let first = bytes.unsafeBuffer.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
-           first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "json" }
-        return bytes.isEmpty ? "unknown" : "csv"
     }
 }
 

@@ -116,13 +116,11 @@ struct BatchPages: Sendable {
     }
 
     private func result(_ summary: BatchSummary, user: WebUser, notice: WebPage.Notice?) async throws -> Response {
-        var problems = summary.problems ?? []  // a dry run brings its own
-        if let id = summary.batchID { problems = try await BatchQueries.problems(batchID: id, for: user.principal, using: database) ?? [] }
+        let (problems, total) = try await BatchQueries.firstProblems(of: summary, limit: 500, for: user.principal, using: database)
         let c = summary.counts
-        let rows: [Markup] = problems.prefix(500).map { p in
+        let rows: [Markup] = problems.map { p in
             "<tr><td class=\"num\">\(p.row)</td><td>\(p.column)</td><td><code>\(p.code)</code></td><td>\(p.message)</td><td>\(p.outcome == "rejected" ? "拒绝" : "警告")</td></tr>"
         }
-        let total = summary.problemCount ?? problems.count
         let cut: Markup = total > rows.count
             ? "<p id=\"problems-cut\">共 \(total) 条问题，此处列出前 \(rows.count) 条\(summary.batchID == nil ? "；正式上传后可下载完整清单" : "")。</p>" : .empty
         let title = summary.batchID.map { "批次 \($0)" } ?? "试运行结果"

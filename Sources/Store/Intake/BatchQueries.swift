@@ -82,6 +82,15 @@ public enum BatchQueries {
         return try await client.withConnection { try await problems(batchID: batchID, limit: nil, on: $0).problems }
     }
 
+    /// The first `limit` problems of an upload's answer and how many there are in all: a dry
+    /// run's from its answer (nothing was kept), a stored batch's read from it. Empty when neither.
+    public static func firstProblems(of summary: BatchSummary, limit: Int, for principal: Principal,
+                                     using client: PostgresClient) async throws -> (problems: [RowProblem], total: Int) {
+        if let problems = summary.problems { return (Array(problems.prefix(limit)), summary.problemCount ?? problems.count) }
+        guard let id = summary.batchID, try await find(id: id, for: principal, using: client) != nil else { return ([], 0) }
+        return try await client.withConnection { try await problems(batchID: id, limit: limit, on: $0) }
+    }
+
     /// The first `limit` issues of a batch's rows (all when nil), in row order, and how many
     /// there are in all — read on the connection that is writing the batch (a dry run lists them
     /// before its transaction is rolled back).

@@ -45,12 +45,13 @@ struct ImportCommand: AsyncParsableCommand {
                 return
             }
             guard summary.counts.rejected + summary.counts.warnings > 0 else { return }
-            if let problems = summary.problems {  // a dry run lists them in its answer
-                Self.printProblems(problems, total: summary.problemCount ?? problems.count,
-                                   more: "完整清单：去掉 --dry-run 导入后用 GET /api/v1/batches/{id}/errors 下载")
-            } else if let id = summary.batchID,
-                      let problems = try await BatchQueries.problems(batchID: id, for: Self.operator, using: session.client) {
-                Self.printProblems(problems, total: problems.count, more: "完整清单：GET /api/v1/batches/\(id)/errors")
+            let (problems, total) = try await BatchQueries.firstProblems(of: summary, limit: 20, for: Self.operator, using: session.client)
+            for problem in problems {
+                print("  第 \(problem.row) 行 \(problem.column) [\(problem.code)] \(problem.message)")
+            }
+            if total > problems.count {
+                let rest = summary.batchID.map { "GET /api/v1/batches/\($0)/errors" } ?? "去掉 --dry-run 导入后用 GET /api/v1/batches/{id}/errors 下载"
+                print("  …共 \(total) 条，完整清单：\(rest)")
             }
         }
         if unreadable { throw ExitCode(2) }
@@ -58,14 +59,6 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// The shell operator reads every batch.
     static let `operator` = Principal(kind: .user(id: 0, login: "cli"), label: "cli", roles: [.admin])
-
-    /// The first 20 problems, one line each, and where the rest are.
-    static func printProblems(_ problems: [RowProblem], total: Int, more: String) {
-        for problem in problems.prefix(20) {
-            print("  第 \(problem.row) 行 \(problem.column) [\(problem.code)] \(problem.message)")
-        }
-        if total > 20 { print("  …共 \(total) 条，\(more)") }
-    }
 
     static func describe(_ summary: BatchSummary) -> String {
         if summary.status == "rejected" {
