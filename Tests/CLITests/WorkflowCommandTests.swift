@@ -23,6 +23,7 @@ struct WorkflowCommandTests {
         let load = try await ChildProcess.run([huqi, "calendar", "load", calendar.path], environment: env)
         #expect(load.status == 0, "\(load.stderr)")
         #expect(load.stdout.contains("2027"))
+        #expect(load.stdout.contains("未结期限按新日历重算：检查 0 个"), "\(load.stdout)")
         let broken = folder.appendingPathComponent("broken.csv")
         try "date,kind,name\n2027-13-01,holiday,x\n".write(to: broken, atomically: true, encoding: .utf8)
         let refused = try await ChildProcess.run([huqi, "calendar", "load", broken.path], environment: env)

@@ -93,6 +93,50 @@ struct WorkCalendarTests {
         #expect(DeadlineState.of(due: day("2026-11-25"), closedOn: day("2026-11-26"), today: today, nearDueUntil: nearUntil) == .late)
     }
 
+    /// 2027 holidays invented for these tests (the real ones are not in shared/data): 元旦 01-01,
+    /// 春节 02-05…02-11, with Saturday 02-13 a 调休 working day.
+    static let with2027: WorkCalendar = {
+        var calendar = officialCalendar
+        calendar.holidays.formUnion([day("2027-01-01")] + (5...11).map { day(String(format: "2027-02-%02d", $0)) })
+        calendar.makeUpWorkdays.insert(day("2027-02-13"))
+        calendar.knownYears.insert(2027)
+        return calendar
+    }()
+
+    @Test("replayed on the same calendar, a deadline without holds or extension keeps its date; once its year is known it follows the holidays")
+    func replayWithoutAdjustments() {
+        // 2026-11-08 + 3 months = 2027-02-08: a Monday by weekends alone, a 春节 day once 2027 is known → 02-12.
+        let start = day("2026-11-08")
+        #expect(calendar.replayedDueDate(startingAfter: start, period: .months(3), mode: .calendar, adjustments: [])
+                == calendar.dueDate(startingAfter: start, period: .months(3), mode: .calendar))
+        #expect(calendar.dueDate(startingAfter: start, period: .months(3), mode: .calendar) == DueDate(date: day("2027-02-08"), provisional: true))
+        #expect(Self.with2027.replayedDueDate(startingAfter: start, period: .months(3), mode: .calendar, adjustments: [])
+                == DueDate(date: day("2027-02-12"), provisional: false))
+    }
+
+    @Test("a hold and then the extension are replayed in order on the new calendar")
+    func replayHoldThenExtension() {
+        // 60 days from 2026-12-01 = Sat 2027-01-30 → Mon 02-01. Held Mon 12-21 … Mon 12-28: 5 working days.
+        // Weekends only: 02-02, 03, 04, 05, 08 → 02-08; +30 days → 03-10.
+        // With 2027: 02-02, 03, 04, (春节 05…11), 12, 13 (调休) → 02-13; +30 days → Mon 03-15.
+        let adjustments: [DeadlineAdjustment] = [.hold(from: day("2026-12-21"), until: day("2026-12-28")), .extended(days: 30)]
+        let before = calendar.replayedDueDate(startingAfter: day("2026-12-01"), period: .days(60), mode: .calendar, adjustments: adjustments)
+        #expect(before == DueDate(date: day("2027-03-10"), provisional: true))
+        let after = Self.with2027.replayedDueDate(startingAfter: day("2026-12-01"), period: .days(60), mode: .calendar, adjustments: adjustments)
+        #expect(after == DueDate(date: day("2027-03-15"), provisional: false))
+        // The order matters: the extension first, then the hold, gives another day.
+        let reversed = Self.with2027.replayedDueDate(startingAfter: day("2026-12-01"), period: .days(60), mode: .calendar,
+                                                     adjustments: adjustments.reversed())
+        #expect(reversed.date != after.date)
+    }
+
+    @Test("a replayed date stays provisional while any year it spans, holds included, has no data")
+    func replayStaysProvisional() {
+        let due = Self.with2027.replayedDueDate(startingAfter: day("2027-11-20"), period: .months(3), mode: .calendar, adjustments: [])
+        #expect(due.provisional, "2028 has no data")
+        #expect(due.date == day("2028-02-21"), "02-20 is a Sunday by weekends alone")
+    }
+
     @Test("weekday arithmetic: 1970-01-01 was a Thursday, 2026-11-26 is a Thursday")
     func weekdays() {
         #expect(day("1970-01-01").weekdayIndex == 3)

@@ -56,12 +56,16 @@ struct CaseView {
 
     private var deadlines: Markup {
         let rows: [Markup] = detail.summary.deadlines.map { d in
-            "<tr><td>\(d.name)</td><td>\(d.dueOn.description)</td><td>\(d.stateName)</td><td>\(d.closedOn?.description ?? "—")</td></tr>"
+            let provisional: Markup = d.provisional ? "<span class=\"provisional\">（暂定）</span>" : .empty
+            return "<tr><td>\(d.name)</td><td>\(d.dueOn.description)\(provisional)</td><td>\(d.stateName)</td><td>\(d.closedOn?.description ?? "—")</td></tr>"
         }
         guard !rows.isEmpty else { return "<p>没有期限。</p>" }
+        let note: Markup = detail.summary.deadlines.contains(where: \.provisional)
+            ? "<p class=\"hint\">暂定：期限所跨年份的节假日安排尚未载入，暂按周末推算；载入该年日历后自动重算，变化记入办理记录。</p>"
+            : .empty
         return """
             <table><thead><tr><th scope="col">期限</th><th scope="col">到期日</th><th scope="col">状态</th><th scope="col">完成日</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <tbody>\(rows)</tbody></table>\(note)
             """
     }
 
@@ -84,7 +88,7 @@ struct CaseView {
         [
             "intake": "随批次受理", "update": "合作单位更正", "transition": "阶段变更", "claim": "领取", "release": "退回队列",
             "lease_expired": "领取超时退回", "assign": "分派", "override": "更正分流", "hold": "中止", "resume": "恢复", "reply": "答复",
-            "extension": "延长期限", "escalation": "逾期提醒", "clue_created": "移送线索", "clue_transferred": "线索移交",
+            "extension": "延长期限", "escalation": "逾期提醒", "recomputed": "期限重算", "clue_created": "移送线索", "clue_transferred": "线索移交",
             "clue_result": "线索反馈", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
         ][kind] ?? kind
     }

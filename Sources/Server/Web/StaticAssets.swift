@@ -57,6 +57,8 @@ enum StaticAssets {
         dl.facts dt{color:#57606a}
         dl.facts dd{margin:0;white-space:pre-wrap}
         .timeline{padding-left:1.2rem}
+        .provisional{color:#9a6700}
+        .hint{color:#57606a;font-size:.9em;margin:.2rem 0}
         .pager{display:flex;gap:1rem}
         form.inline{display:flex;gap:.5rem;align-items:end}
         form.inline input{width:12rem}

@@ -23,14 +23,23 @@ struct CalendarCommand: AsyncParsableCommand {
                     throw ValidationError("无法读取文件 \(file)（应为 UTF-8 文本）。")
                 }
                 let entries = try CalendarStore.parse(text)
-                let years = try await session.client.withTransaction { connection in
+                let (years, outcome) = try await session.client.withTransaction { connection in
                     let years = try await CalendarStore.replaceYears(with: entries, source: URL(fileURLWithPath: file).lastPathComponent, on: connection)
+                    let outcome = try await DeadlineRecompute.run(years: years, actor: session.actor.actor, on: connection)
                     var event = session.actor
-                    (event.action, event.entity, event.summary) = ("calendar.load", "calendar", ["years": years.map(String.init).joined(separator: ",")])
+                    (event.action, event.entity) = ("calendar.load", "calendar")
+                    event.summary = ["years": years.map(String.init).joined(separator: ","), "deadlines_checked": String(outcome.checked),
+                                     "deadlines_moved": String(outcome.moved.count), "deadlines_settled": String(outcome.settled)]
                     try await AuditLog.append(event, on: connection)
-                    return years
+                    return (years, outcome)
                 }
-                print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。新计算的期限将使用这些数据。")
+                print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。")
+                print("未结期限按新日历重算：检查 \(outcome.checked) 个，到期日变化 \(outcome.moved.count) 个，不再是暂定 \(outcome.settled) 个。")
+                for move in outcome.moved.prefix(20) {
+                    print("  案件 \(move.caseID) 期限 \(move.deadlineID)：\(move.from) → \(move.to)")
+                }
+                if outcome.moved.count > 20 { print("  ……另有 \(outcome.moved.count - 20) 个，见各案件的办理记录。") }
+                if outcome.skipped > 0 { print("有 \(outcome.skipped) 个期限的中止或延期记录无法读取，保持原到期日，请人工核对。") }
             }
         }
     }

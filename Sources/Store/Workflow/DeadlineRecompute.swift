@@ -1,0 +1,99 @@
+import Domain
+import Postgres
+
+/// Open deadlines computed again after the holiday calendar changed (`huqi calendar load`).
+///
+/// A due date over a year without holiday data is computed with weekends alone and marked
+/// provisional (DESIGN.md §8); when the year's data arrives — or a loaded year is corrected —
+/// every open deadline that is provisional or spans a loaded year is replayed on the new
+/// calendar: its period from its start, then its holds and its extension in the order they
+/// happened (`WorkCalendar.replayedDueDate`). Answered deadlines keep the date they were judged by.
+public enum DeadlineRecompute {
+    /// One deadline whose due date moved.
+    public struct Move: Sendable, Equatable {
+        public var caseID: Int64
+        public var deadlineID: Int64
+        public var from: CalendarDate
+        public var to: CalendarDate
+    }
+
+    /// What a recomputation did.
+    public struct Outcome: Sendable, Equatable {
+        /// Open deadlines looked at.
+        public var checked = 0
+        /// Those whose due date changed, each also an event on its case's timeline.
+        public var moved: [Move] = []
+        /// Those no longer provisional (their years now all have data).
+        public var settled = 0
+        /// Those left as they were because a hold's or extension's record could not be read.
+        public var skipped = 0
+    }
+
+    /// Recomputes inside the caller's transaction, after the calendar rows were replaced.
+    /// `actor` names who loaded the calendar on the cases' timelines.
+    public static func run(years: [Int], actor: String, on connection: PostgresConnection) async throws -> Outcome {
+        let calendar = try await CalendarStore.load(on: connection)
+        let rows = try await connection.query("""
+            SELECT d.id, d.case_id, d.kind, d.starts_on, d.day_mode, d.due_on, d.provisional,
+                   coalesce((SELECT array_agg(CASE e.kind
+                                 WHEN 'resume' THEN 'hold ' || (e.payload ->> 'since') || ' '
+                                                    || ((e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date)::text
+                                 ELSE 'extended ' || d.extended_days::text END ORDER BY e.id)
+                             FROM case_events e
+                             WHERE e.case_id = d.case_id AND e.occurred_at >= d.created_at
+                               AND (e.kind = 'resume' OR (e.kind = 'extension' AND e.deadline_id = d.id))), '{}') AS adjustments
+            FROM case_deadlines d
+            WHERE d.closed_on IS NULL
+              AND (d.provisional OR EXISTS (SELECT 1 FROM unnest(\(years.map(Int32.init))::int4[]) AS y
+                                            WHERE d.starts_on < make_date(y + 1, 1, 1) AND d.due_on >= make_date(y, 1, 1)))
+            ORDER BY d.id
+            FOR UPDATE OF d
+            """)
+        var outcome = Outcome()
+        for row in rows {
+            let (id, caseID, kindName, start, modeName, due, provisional, adjustments) =
+                try row.decode((Int64, Int64, String, CalendarDate, String, CalendarDate, Bool, [String]).self)
+            guard let kind = DeadlineKind(rawValue: kindName), let mode = DayMode(rawValue: modeName) else { continue }
+            outcome.checked += 1
+            let parsed = adjustments.map(adjustment)
+            guard !parsed.contains(nil) else {
+                outcome.skipped += 1  // never a guess: a history we cannot replay keeps its date
+                continue
+            }
+            let replayed = calendar.replayedDueDate(startingAfter: start, period: kind.period, mode: mode,
+                                                    adjustments: parsed.compactMap { $0 })
+            guard replayed.date != due || replayed.provisional != provisional else { continue }
+            try await connection.query("""
+                UPDATE case_deadlines SET due_on = \(replayed.date), provisional = \(replayed.provisional) WHERE id = \(id)
+                """)
+            if provisional && !replayed.provisional { outcome.settled += 1 }
+            guard replayed.date != due else { continue }
+            outcome.moved.append(Move(caseID: caseID, deadlineID: id, from: due, to: replayed.date))
+            try await connection.query("""
+                INSERT INTO case_events (case_id, kind, actor, note, payload, deadline_id)
+                VALUES (\(caseID), 'recomputed', \(actor), \("节假日日历更新后重算：\(due) → \(replayed.date)"),
+                        \(PostgresJSON(["kind": kindName, "from": due.description, "to": replayed.date.description,
+                                        "years": years.map(String.init).joined(separator: ",")])), \(id))
+                """)
+        }
+        let cases = Array(Set(outcome.moved.map(\.caseID))).sorted()
+        if !cases.isEmpty {
+            try await connection.query("SELECT refresh_next_due(\(cases)::bigint[])")
+        }
+        return outcome
+    }
+
+    /// `hold FROM UNTIL` or `extended DAYS`, as the query above spells them.
+    private static func adjustment(_ text: String) -> DeadlineAdjustment? {
+        let parts = text.split(separator: " ")
+        switch parts.first {
+        case "hold" where parts.count == 3:
+            guard let from = CalendarDate(iso: parts[1]), let until = CalendarDate(iso: parts[2]) else { return nil }
+            return .hold(from: from, until: until)
+        case "extended" where parts.count == 2:
+            return Int(parts[1]).map { .extended(days: $0) }
+        default:
+            return nil
+        }
+    }
+}
