@@ -41,10 +41,26 @@ struct CaseView {
             </section>
             <section class="card" aria-labelledby="triage"><h2 id="triage">分流结论</h2>\(triage)</section>
             <section class="card" aria-labelledby="deadlines"><h2 id="deadlines">期限</h2>\(deadlines)</section>
-            <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions.html.isEmpty ? "<p>当前没有您可以办理的操作。</p>" : actions)\(release)</section>
+            <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions.html.isEmpty ? noActions : actions)\(release)</section>
             <section class="card" aria-labelledby="clues"><h2 id="clues">监督线索</h2>\(clues)</section>
             <section class="card" aria-labelledby="timeline"><h2 id="timeline">办理记录</h2>\(timeline)</section>
             """
+    }
+
+    /// Why the user has nothing to do here: a stage change ends the claim, and the page should
+    /// say where the case went rather than leave the last holder puzzled.
+    private var noActions: Markup {
+        let s = detail.summary
+        if s.stage == .closed { return "<p>案件已办结。</p>" }
+        if s.assigneeID == nil {
+            return """
+                <p>案件在\(s.unitName)的“\(s.stageName)”队列中等待领取：承办检察官可在<a href="/app/queues">工作队列</a>领取，院领导可以分派。</p>
+                """
+        }
+        if s.assigneeID != user.principal.userID {
+            return "<p>案件由\(s.assigneeName ?? "其他承办人")承办，只有承办人和院领导可以办理。</p>"
+        }
+        return "<p>当前没有您可以办理的操作。</p>"
     }
 
     private var release: Markup {

@@ -107,6 +107,34 @@ struct WebPagesTests {
         }
     }
 
+    @Test("after a stage change the last holder is told where the case went; a closed case says so")
+    func whereTheCaseWent() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await Self.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "N", petition: true) + WorkflowWorld.rows(1, prefix: "M", petition: false))
+            let (id, other) = (try await world.caseID("N-1"), try await world.caseID("M-1"))
+            let leader = try await world.principal("leader.jz")
+            var referral = TransitionRequest(to: .referred)
+            referral.referredTo = "锦州市市场监督管理局"
+            _ = try await CaseTransitions.perform(caseID: other, referral, by: leader, address: "t", using: client)
+            var closing = TransitionRequest(to: .closed)
+            closing.reply = "已转市场监管部门处理并告知企业。"
+            _ = try await CaseTransitions.perform(caseID: other, closing, by: leader, address: "t", using: client)
+            _ = try await CaseQueue.claimNext(unit: nil, stage: .triage, by: try await world.principal("pros.jz"), address: "t", using: client)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "pros.jz", Self.password)
+                let moved = try await WebClient.post(http, "/app/cases/\(id)/transition", ["to": "evaluation", "csrf_token": session.csrf],
+                                                     cookie: session.cookie)
+                #expect(moved.status == .seeOther)
+                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(page.contains("案件在锦州市人民检察院的“评估”队列中等待领取"), "not a bare 'nothing to do'")
+                #expect(page.contains("<a href=\"/app/queues\">工作队列</a>"))
+                let closed = String(buffer: try await http.execute(uri: "/app/cases/\(other)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(closed.contains("<p>案件已办结。</p>"))
+            }
+        }
+    }
+
     @Test("the weekly page refuses a week that has not begun, saying which week it is now")
     func weeklyPageFutureWeek() async throws {
         try await TestDatabase.withClient { client in
