@@ -52,6 +52,12 @@ struct ValueParsingTests {
             let issue = #expect(throws: FieldIssue.self) { try Phone(parsing: two) }
             #expect(issue?.code == "phone.multiple" && issue?.message.contains("只能填一个号码") == true, "\(two)")
         }
+        // A message quotes the cell (to find it) without repeating the numbers: lists of problems are lists too.
+        let two = #expect(throws: FieldIssue.self) { try Phone(parsing: "13804165678/13912345678") }
+        #expect(two?.message.contains("“138****5678/139****5678”") == true, "\(two?.message ?? "")")
+        let bad = #expect(throws: FieldIssue.self) { try Phone(parsing: "１３８0416567８9") }
+        #expect(bad?.message.contains("“１３８*****67８9”") == true && bad?.message.contains("0416567") == false, "\(bad?.message ?? "")")
+        #expect(Masking.digitRuns(in: "电话 0416-2345678 转 123") == "电话 0416-23***78 转 123")
     }
 
     @Test("amounts in 万元 accept thousands separators and the 万 suffix; negatives and words are refused")

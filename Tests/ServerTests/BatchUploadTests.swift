@@ -186,7 +186,7 @@ struct BatchUploadTests {
     func dryRun() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            let bad = "99,LN-BAD1,某公司,91350100M000100Y4Z,铁西区,民营,,,12345,,申诉,诉求,否,2026-11-20"
+            let bad = "99,LN-BAD1,某公司,91350100M000100Y4Z,铁西区,民营,,,1380416567,,申诉,诉求,否,2026-11-20"
             let app = try ServerHarness.application(client: client)
             try await app.test(.router) { http in
                 let response = try await http.execute(uri: "/api/v1/batches?dry_run=true", method: .post,
@@ -202,6 +202,9 @@ struct BatchUploadTests {
                 #expect(Set(problems.map { "\($0["row"]!) \($0["column"]!) \($0["code"]!)" })
                         == ["6 统一社会信用代码 credit_code.checksum", "6 所在地区 region.ambiguous", "6 联系电话 phone.invalid"])
                 #expect(answer["problem_count"] as? Int == 3)
+                // A list of problems is a list: the bad phone is named by its cell, not repeated.
+                #expect(!String(buffer: response.body).contains("1380416567"))
+                #expect(String(buffer: response.body).contains("“13******67”"))
             }
             for table in ["batches", "cases", "payloads", "batch_rows"] {
                 #expect(try await count(client, "SELECT count(*) FROM \(unescaped: table)") == 0, "\(table)")

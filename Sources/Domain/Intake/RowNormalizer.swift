@@ -34,7 +34,7 @@ public struct RowNormalizer: Sendable {
             do { return try parser(value) } catch let issue as FieldIssue {
                 issues.append(issue)
             } catch {
-                issues.append(.error(field, "field.invalid", "“\(value)”无效。"))
+                issues.append(.error(field, "field.invalid", "“\(Masking.digitRuns(in: value))”无效。"))
             }
             return nil
         }

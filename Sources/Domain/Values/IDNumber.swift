@@ -57,4 +57,31 @@ public enum Masking {
         guard characters.count > first + last else { return String(repeating: "*", count: characters.count) }
         return String(characters.prefix(first)) + String(repeating: "*", count: characters.count - first - last) + String(characters.suffix(last))
     }
+
+    /// Text as written by a user, for a message that quotes it: every run of seven digits or
+    /// more (half- or full-width) is starred like a phone in a list — 11 digits as `138****5678`,
+    /// 7 to 10 keep two at each end, longer runs three and four — so a message about a bad phone
+    /// or ID number says which cell without repeating the number.
+    public static func digitRuns(in text: String) -> String {
+        var result = ""
+        var run: [Character] = []
+        func flush() {
+            switch run.count {
+            case 0..<7: result += String(run)
+            case 7...10: result += keep(String(run), first: 2, last: 2)
+            default: result += keep(String(run), first: 3, last: 4)
+            }
+            run.removeAll()
+        }
+        for character in text {
+            if character.wholeNumberValue != nil, character.unicodeScalars.count == 1 {
+                run.append(character)
+            } else {
+                flush()
+                result.append(character)
+            }
+        }
+        flush()
+        return result
+    }
 }

@@ -8,7 +8,7 @@ public struct Phone: Sendable, Hashable {
     public init(parsing text: String, field: String = "phone") throws {
         let parts = text.split(whereSeparator: { "/、,，;；".contains($0) })
         if parts.count > 1, parts.allSatisfy({ (try? Phone(parsing: String($0), field: field)) != nil }) {
-            throw FieldIssue.error(field, "phone.multiple", "联系电话只能填一个号码，这里有 \(parts.count) 个（“\(text)”）。其余号码可写在备注中。")
+            throw FieldIssue.error(field, "phone.multiple", "联系电话只能填一个号码，这里有 \(parts.count) 个（“\(Masking.digitRuns(in: text))”）。其余号码可写在备注中。")
         }
         var digits = TextNormalizer.compact(text)
         digits.removeAll { "-()（）".contains($0) }
@@ -30,6 +30,6 @@ public struct Phone: Sendable, Hashable {
     public var masked: String { Masking.keep(value, first: 3, last: 4) }
 
     private static func invalid(_ text: String, _ field: String) -> FieldIssue {
-        .error(field, "phone.invalid", "联系电话“\(text)”无效。手机号为 11 位（1 开头），座机写成 区号-号码，如 0416-2345678。")
+        .error(field, "phone.invalid", "联系电话“\(Masking.digitRuns(in: text))”无效。手机号为 11 位（1 开头），座机写成 区号-号码，如 0416-2345678。")
     }
 }
