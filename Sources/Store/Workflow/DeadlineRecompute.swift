@@ -50,6 +50,8 @@ public enum DeadlineRecompute {
             FOR UPDATE OF d
             """)
         var outcome = Outcome()
+        var changed: (ids: [Int64], dues: [CalendarDate], provisional: [Bool]) = ([], [], [])
+        var kinds: [String] = []
         for row in rows {
             let (id, caseID, kindName, start, modeName, due, provisional, adjustments) =
                 try row.decode((Int64, Int64, String, CalendarDate, String, CalendarDate, Bool, [String]).self)
@@ -63,21 +65,34 @@ public enum DeadlineRecompute {
             let replayed = calendar.replayedDueDate(startingAfter: start, period: kind.period, mode: mode,
                                                     adjustments: parsed.compactMap { $0 })
             guard replayed.date != due || replayed.provisional != provisional else { continue }
-            try await connection.query("""
-                UPDATE case_deadlines SET due_on = \(replayed.date), provisional = \(replayed.provisional) WHERE id = \(id)
-                """)
+            changed.ids.append(id)
+            changed.dues.append(replayed.date)
+            changed.provisional.append(replayed.provisional)
             if provisional && !replayed.provisional { outcome.settled += 1 }
-            guard replayed.date != due else { continue }
-            outcome.moved.append(Move(caseID: caseID, deadlineID: id, from: due, to: replayed.date))
+            if replayed.date != due {
+                outcome.moved.append(Move(caseID: caseID, deadlineID: id, from: due, to: replayed.date))
+                kinds.append(kindName)
+            }
+        }
+        guard !changed.ids.isEmpty else { return outcome }
+        // Set-based writes: a year's load may touch every open deadline, and holds their locks.
+        try await connection.query("""
+            UPDATE case_deadlines d SET due_on = c.due, provisional = c.provisional
+            FROM unnest(\(changed.ids)::bigint[], \(changed.dues)::date[], \(changed.provisional)::boolean[]) AS c (id, due, provisional)
+            WHERE d.id = c.id
+            """)
+        if !outcome.moved.isEmpty {
+            let yearList = years.map(String.init).joined(separator: ",")
             try await connection.query("""
                 INSERT INTO case_events (case_id, kind, actor, note, payload, deadline_id)
-                VALUES (\(caseID), 'recomputed', \(actor), \("节假日日历更新后重算：\(due) → \(replayed.date)"),
-                        \(PostgresJSON(["kind": kindName, "from": due.description, "to": replayed.date.description,
-                                        "years": years.map(String.init).joined(separator: ",")])), \(id))
+                SELECT m.case_id, 'recomputed', \(actor), '节假日日历更新后重算：' || to_char(m.old_due, 'YYYY-MM-DD') || ' → ' || to_char(m.new_due, 'YYYY-MM-DD'),
+                       jsonb_build_object('kind', m.kind, 'from', to_char(m.old_due, 'YYYY-MM-DD'), 'to', to_char(m.new_due, 'YYYY-MM-DD'), 'years', \(yearList)::text), m.id
+                FROM unnest(\(outcome.moved.map(\.caseID))::bigint[], \(outcome.moved.map(\.deadlineID))::bigint[],
+                            \(outcome.moved.map(\.from))::date[], \(outcome.moved.map(\.to))::date[], \(kinds)::text[])
+                     AS m (case_id, id, old_due, new_due, kind)
+                ORDER BY m.id
                 """)
-        }
-        let cases = Array(Set(outcome.moved.map(\.caseID))).sorted()
-        if !cases.isEmpty {
+            let cases = Array(Set(outcome.moved.map(\.caseID))).sorted()
             try await connection.query("SELECT refresh_next_due(\(cases)::bigint[])")
         }
         return outcome
