@@ -33,6 +33,8 @@ public actor PostgresClient: Service {
     private var openCount = 0
     private var waiters = WaiterQueue()
     private var isClosed = false
+    /// Fails waiters at their deadlines; runs only while somebody waits (see `startSweeperIfNeeded`).
+    private var sweeper: Task<Void, Never>?
 
     /// Creates a pool; connections are opened lazily on first use.
     public init(configuration: PostgresConfiguration, options: Options = Options(), logger: Logger) {
@@ -90,6 +92,7 @@ public actor PostgresClient: Service {
         guard !isClosed else { return }
         isClosed = true
         waiters.failAll(PostgresError(code: .poolClosed, message: "the pool is shut down"))
+        sweeper?.cancel()
         let connections = idle
         idle.removeAll()
         for connection in connections {
@@ -163,14 +166,31 @@ public actor PostgresClient: Service {
     }
 
     private func waitForConnection() async throws -> WaiterQueue.Handoff {
-        let id = waiters.makeID()
-        let timeout = options.leaseTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            await self?.failWaiter(id, PostgresError(code: .poolTimeout, message: "no database connection became free in time"))
+        try await waitCancellably(id: waiters.makeID())
+    }
+
+    /// One task per pool enforces the lease timeout while anybody waits: it sleeps until the
+    /// oldest waiter's deadline, fails whoever is past theirs, and ends when nobody waits. (A
+    /// timer task per waiter, started and cancelled on every contended lease, cost more than the
+    /// lease itself: `ops/bench/roundtrip`, NOTES session 9.)
+    private func startSweeperIfNeeded() {
+        guard sweeper == nil else { return }
+        sweeper = Task { [weak self] in
+            while let deadline = await self?.sweep() {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+            }
         }
-        defer { timer.cancel() }
-        return try await waitCancellably(id: id)
+    }
+
+    /// Fails the waiters whose time is up; the next deadline, or nil (and the sweeper ends)
+    /// when nobody waits.
+    private func sweep() -> ContinuousClock.Instant? {
+        waiters.failExpired(now: .now, PostgresError(code: .poolTimeout, message: "no database connection became free in time"))
+        guard let next = waiters.firstDeadline else {
+            sweeper = nil
+            return nil
+        }
+        return next
     }
 
     /// Nonisolated for the same reason as `PostgresConnection.cancellable`: the operation of
@@ -185,7 +205,8 @@ public actor PostgresClient: Service {
 
     private func enqueueWaiter(id: Int) async throws -> WaiterQueue.Handoff {
         try await withCheckedThrowingContinuation { continuation in
-            waiters.append(id: id, continuation)
+            waiters.append(id: id, deadline: .now + options.leaseTimeout, continuation)
+            startSweeperIfNeeded()
         }
     }
 

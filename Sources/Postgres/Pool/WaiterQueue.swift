@@ -6,7 +6,7 @@ struct WaiterQueue {
         case slot
     }
 
-    private var entries: [(id: Int, continuation: CheckedContinuation<Handoff, any Error>)] = []
+    private var entries: [(id: Int, deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Handoff, any Error>)] = []
     private var lastID = 0
 
     var count: Int { entries.count }
@@ -16,8 +16,18 @@ struct WaiterQueue {
         return lastID
     }
 
-    mutating func append(id: Int, _ continuation: CheckedContinuation<Handoff, any Error>) {
-        entries.append((id, continuation))
+    mutating func append(id: Int, deadline: ContinuousClock.Instant, _ continuation: CheckedContinuation<Handoff, any Error>) {
+        entries.append((id, deadline, continuation))
+    }
+
+    /// The earliest deadline of those waiting: all share one timeout, so the oldest's.
+    var firstDeadline: ContinuousClock.Instant? { entries.first?.deadline }
+
+    /// Fails every waiter whose deadline is not after `now`.
+    mutating func failExpired(now: ContinuousClock.Instant, _ error: any Error) {
+        while let first = entries.first, first.deadline <= now {
+            entries.removeFirst().continuation.resume(throwing: error)
+        }
     }
 
     /// Resumes the oldest waiter; false when nobody waits.
