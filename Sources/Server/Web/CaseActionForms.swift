@@ -53,7 +53,7 @@ struct CaseActionForms {
             let action = "reply"
             let chosen = submitted?.action == action && value(action, "deadline_id") == String(deadline.id)
             return """
-                <details class="card"\(chosen ? " open" : "")><summary>答复：\(deadline.name)（\(deadline.dueOn.description) 到期）</summary>
+                <details class="card"\(chosen ? " open" : "")><summary>答复：\(deadline.name)（\(deadline.dueOn.description) 到期\(deadline.provisional ? "，暂定" : "")）</summary>
                 <form method="post" action="/app/cases/\(id)/reply">\(user.csrfField)\(chosen ? error(action) : .empty)
                 <input type="hidden" name="deadline_id" value="\(String(deadline.id))">
                 <label for="reply-\(String(deadline.id))">答复内容</label>

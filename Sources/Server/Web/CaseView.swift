@@ -95,7 +95,8 @@ struct CaseView {
             let stages: Markup = e.toStage.map { to in
                 Markup("：\(e.fromStage.flatMap { Stage(rawValue: $0)?.chineseName } ?? "—") → \(Stage(rawValue: to)?.chineseName ?? to)")
             } ?? .empty
-            return "<li><time>\(Self.time(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")</li>"
+            let details: Markup = e.kind == "transition" ? TransitionDetails.markup(e.payload) : .empty
+            return "<li><time>\(Self.time(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")\(details)</li>"
         }
         return "<ol class=\"timeline\">\(items)</ol>"
     }

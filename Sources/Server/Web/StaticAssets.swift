@@ -58,6 +58,9 @@ enum StaticAssets {
         dl.facts dd{margin:0;white-space:pre-wrap}
         .timeline{padding-left:1.2rem}
         .provisional{color:#9a6700}
+        dl.details{display:grid;grid-template-columns:auto 1fr;gap:0 .8rem;margin:.2rem 0 .6rem;font-size:.92em}
+        dl.details dt{color:#57606a}
+        dl.details dd{margin:0;white-space:pre-wrap}
         .hint{color:#57606a;font-size:.9em;margin:.2rem 0}
         .pager{display:flex;gap:1rem}
         form.inline{display:flex;gap:.5rem;align-items:end}

@@ -135,6 +135,29 @@ struct WebPagesTests {
         }
     }
 
+    @Test("the timeline shows what each stage change recorded; a reply form names a provisional due date")
+    func recordedDetails() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await Self.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "E", petition: true))
+            let id = try await world.caseID("E-1")
+            let leader = try await world.principal("leader.jz")
+            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+            var evaluated = TransitionRequest(to: .review)
+            (evaluated.riskLevel, evaluated.merits, evaluated.jurisdiction, evaluated.regulationTrack) = ("高", "处罚<b>畸重</b>，诉求有理", "本院管辖", true)
+            _ = try await CaseTransitions.perform(caseID: id, evaluated, by: leader, address: "t", using: client)
+            try await client.query("UPDATE case_deadlines SET provisional = (kind = 'result_reply') WHERE case_id = \(id)")
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "leader.jz", Self.password)
+                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(page.contains("<dt>风险等级</dt><dd>高</dd>"), "the evaluation's findings are on the page, not only in the API")
+                #expect(page.contains("<dt>评估意见</dt><dd>处罚&lt;b&gt;畸重&lt;/b&gt;，诉求有理</dd>"))
+                #expect(page.contains("<dt>管辖意见</dt><dd>本院管辖</dd><dt>走《信访工作条例》程序</dt><dd>是</dd>"))
+                #expect(page.contains("到期，暂定）</summary>") && page.contains("（7日）（"), "only the provisional reply says so")
+            }
+        }
+    }
+
     @Test("the weekly page refuses a week that has not begun, saying which week it is now")
     func weeklyPageFutureWeek() async throws {
         try await TestDatabase.withClient { client in
