@@ -87,7 +87,7 @@ struct CaseView {
 
     private var clues: Markup {
         guard !detail.clues.isEmpty else { return "<p>没有监督线索。</p>" }
-        return "<ul>\(detail.clues.map { Markup("<li>\($0.summary)（\($0.result != nil ? "已反馈结果" : ($0.department != nil ? "已移交\($0.department ?? "")" : "待移交"))）</li>") })</ul>"
+        return "<ul>\(detail.clues.map { Markup("<li>\($0.summary)（\($0.result != nil ? "已反馈结果" : ($0.department != nil ? "已移送\($0.department ?? "")" : "待移送"))）</li>") })</ul>"
     }
 
     private var timeline: Markup {
@@ -105,8 +105,8 @@ struct CaseView {
         [
             "intake": "随批次受理", "update": "合作单位更正", "transition": "阶段变更", "claim": "领取", "release": "退回队列",
             "lease_expired": "领取超时退回", "assign": "分派", "override": "更正分流", "hold": "中止", "resume": "恢复", "reply": "答复",
-            "extension": "延长期限", "escalation": "逾期提醒", "recomputed": "期限重算", "clue_created": "移送线索", "clue_transferred": "线索移交",
-            "clue_result": "线索反馈", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
+            "extension": "延长期限", "escalation": "逾期提醒", "recomputed": "期限重算", "clue_created": "发现监督线索", "clue_transferred": "移送监督线索",
+            "clue_result": "线索办理结果", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
         ][kind] ?? kind
     }
 }
