@@ -2,7 +2,7 @@ import Domain
 import Store
 
 /// The case page's other forms: replies to open deadlines and holds (for whoever works the
-/// case), and the leader's assignment, 包案 and typical-case flag. Each is shown only to those
+/// case), and the leader's assignment, the 信访条例 extension, 包案 and typical-case flag. Each is shown only to those
 /// who may use it, and re-shown with the user's input and message after a refusal.
 struct CaseActionForms {
     let detail: CaseDetail
@@ -98,14 +98,27 @@ struct CaseActionForms {
             """, button: "中止")
     }
 
+    /// The one 30-day extension of an open 信访条例 handling deadline (a leader, with a reason).
+    private var extensions: [Markup] {
+        detail.summary.deadlines.filter {
+            $0.closedOn == nil && $0.kind == DeadlineKind.regulationHandling.rawValue && $0.extendedDays == 0
+        }.map { deadline in
+            form("extend", "延长\(deadline.name)（\(deadline.dueOn.description) 到期，可延长一次 30 日）", """
+                <input type="hidden" name="deadline_id" value="\(String(deadline.id))">
+                <label for="extend-reason">延期理由</label><textarea id="extend-reason" name="reason" rows="2" required>\(value("extend", "reason"))</textarea>
+                """, button: "批准延期")
+        }
+    }
+
     private var leaderForms: [Markup] {
         let chosen = value("assign", "assignee_id")
         let options: [Markup] = workers.filter { $0.id != detail.summary.assigneeID }.map {
             "<option value=\"\($0.id)\"\(chosen == String($0.id) ? " selected" : "")>\($0.displayName)（\($0.login)）</option>"
         }
-        var forms: [Markup] = [form("assign", detail.summary.assigneeID == nil ? "分派承办人" : "改派（现承办：\(detail.summary.assigneeName ?? "—")）", """
+        var forms: [Markup] = extensions
+        forms.append(form("assign", detail.summary.assigneeID == nil ? "分派承办人" : "改派（现承办：\(detail.summary.assigneeName ?? "—")）", """
             <label for="assignee">承办人</label><select id="assignee" name="assignee_id" required><option value="">请选择</option>\(options)</select>
-            """, button: "分派")]
+            """, button: "分派"))
         if detail.summary.leadLeaderName == nil {
             forms.append(form("lead", "院领导包案", """
                 <label for="lead-date">化解目标日期（如 2026-12-31）</label>\

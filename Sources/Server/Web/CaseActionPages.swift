@@ -5,7 +5,7 @@ import Postgres
 import Store
 
 /// The case page's actions besides stage changes: reply to a deadline, hold and resume (whoever
-/// works the case), assign, 包案 and typical flag (leaders). Each posts, then redirects back to
+/// works the case), assign, the 信访条例 extension, 包案 and typical flag (leaders). Each posts, then redirects back to
 /// the case page; a refusal re-shows the page with the user's input and the reason.
 struct CaseActionPages: Sendable {
     let database: PostgresClient
@@ -17,6 +17,11 @@ struct CaseActionPages: Sendable {
             guard let deadline = form["deadline_id"].flatMap(Int64.init) else { throw WebError.badRequest("请选择要答复的期限。") }
             try await CaseDeadlines.recordReply(caseID: id, deadlineID: deadline, note: form["note"] ?? "", by: user.principal,
                                                 address: address, using: database)
+        }
+        action(router, "extend", done: "已延长信访条例办理期限 30 日。") { id, form, user, address, _ in
+            guard let deadline = form["deadline_id"].flatMap(Int64.init) else { throw WebError.badRequest("请选择要延长的期限。") }
+            try await CaseDeadlines.extend(caseID: id, deadlineID: deadline, reason: form["reason"] ?? "", by: user.principal,
+                                           address: address, using: database)
         }
         action(router, "override", done: "已更正分流结论。") { id, form, user, address, _ in
             try await CaseStewardship.overrideTriage(caseID: id, petitionRelated: form["petition_related"] == "true", reason: form["reason"] ?? "",

@@ -158,6 +158,43 @@ struct WebPagesTests {
         }
     }
 
+    @Test("a leader approves the one 信访条例 extension on the case page, with a reason; a prosecutor has no such form")
+    func regulationExtension() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await Self.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "X", petition: true))
+            let id = try await world.caseID("X-1")
+            let leader = try await world.principal("leader.jz")
+            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+            var evaluated = TransitionRequest(to: .review)
+            (evaluated.riskLevel, evaluated.merits, evaluated.jurisdiction, evaluated.regulationTrack) = ("中", "有理", "本院管辖", true)
+            _ = try await CaseTransitions.perform(caseID: id, evaluated, by: leader, address: "t", using: client)
+            let (deadline, due) = try await client.query("""
+                SELECT id, due_on FROM case_deadlines WHERE case_id = \(id) AND kind = 'regulation_handling'
+                """)[0].decode((Int64, CalendarDate).self)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let prosecutor = try await WebClient.signIn(http, "pros.jz", Self.password)
+                let seen = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: prosecutor.cookie]).body)
+                #expect(!seen.contains("可延长一次 30 日"))
+                let session = try await WebClient.signIn(http, "leader.jz", Self.password)
+                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(page.contains("延长信访条例办理期限（60日）（\(due) 到期，可延长一次 30 日）"))
+                let refused = try await WebClient.post(http, "/app/cases/\(id)/extend", ["deadline_id": String(deadline), "reason": " ", "csrf_token": session.csrf],
+                                                       cookie: session.cookie)
+                #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("延期须填写理由"))
+                let done = try await WebClient.post(http, "/app/cases/\(id)/extend",
+                                                    ["deadline_id": String(deadline), "reason": "企业补充材料需时，经审批延期", "csrf_token": session.csrf],
+                                                    cookie: session.cookie)
+                #expect(done.status == .seeOther)
+                let (extended, moved) = try await client.query("SELECT extended_days, due_on FROM case_deadlines WHERE id = \(deadline)")[0]
+                    .decode((Int, CalendarDate).self)
+                #expect(extended == 30 && moved > due)
+                let after = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(!after.contains("可延长一次 30 日") && after.contains("延长期限：企业补充材料需时，经审批延期"), "used once, then on the timeline")
+            }
+        }
+    }
+
     @Test("the weekly page refuses a week that has not begun, saying which week it is now")
     func weeklyPageFutureWeek() async throws {
         try await TestDatabase.withClient { client in
