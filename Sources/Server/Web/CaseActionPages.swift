@@ -23,6 +23,11 @@ struct CaseActionPages: Sendable {
             try await CaseDeadlines.extend(caseID: id, deadlineID: deadline, reason: form["reason"] ?? "", by: user.principal,
                                            address: address, using: database)
         }
+        action(router, "renew", done: "已延长领取时限。") { id, _, user, _, _ in
+            guard try await CaseQueue.renew(caseID: id, by: user.principal, using: database) else {
+                throw CaseActionError(.conflict, code: "case.not_held", message: "您已不再持有该案件（领取已超时或被改派），请重新领取。")
+            }
+        }
         action(router, "override", done: "已更正分流结论。") { id, form, user, address, _ in
             try await CaseStewardship.overrideTriage(caseID: id, petitionRelated: form["petition_related"] == "true", reason: form["reason"] ?? "",
                                                      by: user.principal, address: address, using: database)

@@ -63,10 +63,18 @@ struct CaseView {
         return "<p>当前没有您可以办理的操作。</p>"
     }
 
+    /// The holder's claim: until when it lasts without an action (every action renews it), a
+    /// button to renew it while reading, and one to give the case back to its queue.
     private var release: Markup {
         guard detail.summary.assigneeID != nil, detail.summary.assigneeID == user.principal.userID else { return .empty }
+        let lease: Markup = detail.summary.leaseUntil.map { until in
+            """
+            <p class="hint">领取有效至 \(Self.time(until))，期间无任何操作则退回队列；每次办理都会自动续期。</p>
+            <form method="post" action="/app/cases/\(detail.summary.id)/renew">\(user.csrfField)<button type="submit" class="secondary">延长领取</button></form>
+            """
+        } ?? .empty
         return """
-            <form method="post" action="/app/cases/\(detail.summary.id)/release">\(user.csrfField)<button type="submit" class="secondary">退回队列</button></form>
+            \(lease)<form method="post" action="/app/cases/\(detail.summary.id)/release">\(user.csrfField)<button type="submit" class="secondary">退回队列</button></form>
             """
     }
 

@@ -195,6 +195,31 @@ struct WebPagesTests {
         }
     }
 
+    @Test("the holder sees until when the claim lasts and renews it while reading; once it is gone, renewing says so")
+    func renewClaim() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await Self.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "L", petition: true))
+            let id = try await world.caseID("L-1")
+            _ = try await CaseQueue.claimNext(unit: nil, stage: .triage, by: try await world.principal("pros.jz"), address: "t", using: client)
+            try await client.query("UPDATE cases SET lease_until = now() + interval '1 minute' WHERE id = \(id)")
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "pros.jz", Self.password)
+                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(page.contains("领取有效至 ") && page.contains("action=\"/app/cases/\(id)/renew\""))
+                let renewed = try await WebClient.post(http, "/app/cases/\(id)/renew", ["csrf_token": session.csrf], cookie: session.cookie)
+                #expect(renewed.status == .seeOther)
+                let minutes = try await client.query("""
+                    SELECT extract(epoch FROM lease_until - now()) / 60 FROM cases WHERE id = \(id)
+                    """)[0].decode(Double.self, at: 0)
+                #expect(minutes > 25, "renewed to the configured 30 minutes, not the minute left: \(minutes)")
+                try await client.query("UPDATE cases SET assignee_id = NULL, lease_until = NULL WHERE id = \(id)")
+                let gone = try await WebClient.post(http, "/app/cases/\(id)/renew", ["csrf_token": session.csrf], cookie: session.cookie)
+                #expect(gone.status == .unprocessableContent && String(buffer: gone.body).contains("您已不再持有该案件"), "re-shown like every refused form")
+            }
+        }
+    }
+
     @Test("the weekly page refuses a week that has not begun, saying which week it is now")
     func weeklyPageFutureWeek() async throws {
         try await TestDatabase.withClient { client in
