@@ -72,9 +72,13 @@ struct CaseActionForms {
             """, button: "更正")
     }
 
-    /// Transfer a clue to its department, then record its result.
+    /// In review, a clue may be noted as soon as it is found (the review's form takes more at its
+    /// end); then each is transferred to its department and its result recorded.
     private var clueForms: [Markup] {
-        detail.clues.filter { $0.result == nil }.map { clue in
+        let add: [Markup] = detail.summary.stage == .review ? [form("clues", "发现监督线索", """
+            <label for="clue-summary">线索内容</label><textarea id="clue-summary" name="summary" rows="2" required>\(value("clues", "summary"))</textarea>
+            """, button: "记录线索")] : []
+        return add + detail.clues.filter { $0.result == nil }.map { clue in
             let id = String(clue.id)
             if clue.department == nil {
                 return form("clues/\(id)/transfer", "移送线索：\(clue.summary)", """

@@ -32,6 +32,9 @@ struct CaseActionPages: Sendable {
             try await CaseStewardship.overrideTriage(caseID: id, petitionRelated: form["petition_related"] == "true", reason: form["reason"] ?? "",
                                                      by: user.principal, address: address, using: database)
         }
+        action(router, "clues", done: "已记录监督线索。") { id, form, user, address, _ in
+            _ = try await SupervisionClues.add(caseID: id, summary: form["summary"] ?? "", by: user.principal, address: address, using: database)
+        }
         action(router, "clues/{clue}/transfer", done: "线索已移送。") { _, form, user, address, clue in
             guard let clue else { throw WebError.notFound() }
             _ = try await SupervisionClues.transfer(clueID: clue, department: form["department"] ?? "", by: user.principal, address: address,

@@ -398,6 +398,7 @@ struct CluePagesTests {
                 let found = try await page()
                 #expect(found.contains("发现监督线索：某局超期未答复") && found.contains("<li>某局超期未答复（待移送）</li>"))
                 #expect(!found.contains("移送监督线索"))
+                #expect(!found.contains("记录线索</button>"), "clues are noted in review; this case is in follow-up")
                 let transferred = try await WebClient.post(http, "/app/cases/\(id)/clues/\(clue)/transfer",
                                                            ["department": "行政检察部", "csrf_token": session.csrf], cookie: session.cookie)
                 #expect(transferred.status == .seeOther)
@@ -409,6 +410,34 @@ struct CluePagesTests {
                 #expect(department == "行政检察部" && outcome == "立案")
                 let done = try await page()
                 #expect(done.contains("移送监督线索") && done.contains("线索办理结果") && done.contains("<li>某局超期未答复（已反馈结果）</li>"))
+            }
+        }
+    }
+}
+
+extension CluePagesTests {
+    @Test("in review a clue is noted as soon as it is found, before the review is finished")
+    func clueNotedInReview() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "Q", petition: true))
+            let id = try await world.caseID("Q-1")
+            let leader = try await world.principal("leader.jz")
+            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+            var evaluation = TransitionRequest(to: .review)
+            (evaluation.riskLevel, evaluation.merits, evaluation.jurisdiction) = ("中", "有理", "本院")
+            _ = try await CaseTransitions.perform(caseID: id, evaluation, by: leader, address: "t", using: client)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let session = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                let empty = try await WebClient.post(http, "/app/cases/\(id)/clues", ["summary": " ", "csrf_token": session.csrf], cookie: session.cookie)
+                #expect(empty.status == .unprocessableContent && String(buffer: empty.body).contains("请填写线索内容"))
+                let noted = try await WebClient.post(http, "/app/cases/\(id)/clues", ["summary": "某局未依法送达处罚决定书", "csrf_token": session.csrf],
+                                                     cookie: session.cookie)
+                #expect(noted.status == .seeOther)
+                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                #expect(page.contains("发现监督线索：某局未依法送达处罚决定书") && page.contains("<li>某局未依法送达处罚决定书（待移送）</li>"))
+                #expect(page.contains("记录线索</button>"), "more may follow while the review goes on")
+                #expect(try await world.state(id).stage == "review")
             }
         }
     }
