@@ -73,13 +73,7 @@ struct CasePageTests {
     func recordedDetails() async throws {
         try await TestDatabase.withClient { client in
             let world = try await Self.world(client)
-            try await world.upload(WorkflowWorld.rows(1, prefix: "E", petition: true))
-            let id = try await world.caseID("E-1")
-            let leader = try await world.principal("leader.jz")
-            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
-            var evaluated = TransitionRequest(to: .review)
-            (evaluated.riskLevel, evaluated.merits, evaluated.jurisdiction, evaluated.regulationTrack) = ("高", "处罚<b>畸重</b>，诉求有理", "本院管辖", true)
-            _ = try await CaseTransitions.perform(caseID: id, evaluated, by: leader, address: "t", using: client)
+            let id = try await world.caseInReview("E", risk: "高", merits: "处罚<b>畸重</b>，诉求有理", regulationTrack: true)
             try await client.query("UPDATE case_deadlines SET provisional = (kind = 'result_reply') WHERE case_id = \(id)")
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "leader.jz", Self.password)
@@ -96,13 +90,7 @@ struct CasePageTests {
     func regulationExtension() async throws {
         try await TestDatabase.withClient { client in
             let world = try await Self.world(client)
-            try await world.upload(WorkflowWorld.rows(1, prefix: "X", petition: true))
-            let id = try await world.caseID("X-1")
-            let leader = try await world.principal("leader.jz")
-            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
-            var evaluated = TransitionRequest(to: .review)
-            (evaluated.riskLevel, evaluated.merits, evaluated.jurisdiction, evaluated.regulationTrack) = ("中", "有理", "本院管辖", true)
-            _ = try await CaseTransitions.perform(caseID: id, evaluated, by: leader, address: "t", using: client)
+            let id = try await world.caseInReview("X", regulationTrack: true)
             let (deadline, due) = try await client.query("""
                 SELECT id, due_on FROM case_deadlines WHERE case_id = \(id) AND kind = 'regulation_handling'
                 """)[0].decode((Int64, CalendarDate).self)

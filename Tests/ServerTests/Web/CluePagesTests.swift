@@ -16,13 +16,8 @@ struct CluePagesTests {
     func clueForms() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
-            try await world.upload(WorkflowWorld.rows(1, prefix: "K", petition: true))
-            let id = try await world.caseID("K-1")
+            let id = try await world.caseInReview("K")
             let leader = try await world.principal("leader.jz")
-            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
-            var evaluation = TransitionRequest(to: .review)
-            (evaluation.riskLevel, evaluation.merits, evaluation.jurisdiction) = ("中", "有理", "本院")
-            _ = try await CaseTransitions.perform(caseID: id, evaluation, by: leader, address: "t", using: client)
             var review = TransitionRequest(to: .followUp)
             (review.grade, review.clues) = ("合格", ["某局超期未答复"])
             _ = try await CaseTransitions.perform(caseID: id, review, by: leader, address: "t", using: client)
@@ -58,13 +53,7 @@ extension CluePagesTests {
     func clueNotedInReview() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
-            try await world.upload(WorkflowWorld.rows(1, prefix: "Q", petition: true))
-            let id = try await world.caseID("Q-1")
-            let leader = try await world.principal("leader.jz")
-            _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
-            var evaluation = TransitionRequest(to: .review)
-            (evaluation.riskLevel, evaluation.merits, evaluation.jurisdiction) = ("中", "有理", "本院")
-            _ = try await CaseTransitions.perform(caseID: id, evaluation, by: leader, address: "t", using: client)
+            let id = try await world.caseInReview("Q")
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
                 let empty = try await WebClient.post(http, "/app/cases/\(id)/clues", ["summary": " ", "csrf_token": session.csrf], cookie: session.cookie)

@@ -42,6 +42,20 @@ struct WorkflowWorld: Sendable {
             payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
     }
 
+    /// Uploads one petition-related case (案件编号 `PREFIX-1`) and has leader.jz take it through
+    /// evaluation into review with these findings (risk, merits, jurisdiction, 信访条例 track).
+    func caseInReview(_ prefix: String, risk: String = "中", merits: String = "有理", jurisdiction: String = "本院管辖",
+                      regulationTrack: Bool? = nil) async throws -> Int64 {
+        try await upload(Self.rows(1, prefix: prefix, petition: true))
+        let id = try await caseID("\(prefix)-1")
+        let leader = try await principal("leader.jz")
+        _ = try await CaseTransitions.perform(caseID: id, TransitionRequest(to: .evaluation), by: leader, address: "t", using: client)
+        var evaluated = TransitionRequest(to: .review)
+        (evaluated.riskLevel, evaluated.merits, evaluated.jurisdiction, evaluated.regulationTrack) = (risk, merits, jurisdiction, regulationTrack)
+        _ = try await CaseTransitions.perform(caseID: id, evaluated, by: leader, address: "t", using: client)
+        return id
+    }
+
     /// The id of the case with this 案件编号.
     func caseID(_ ref: String) async throws -> Int64 {
         try await client.query("SELECT id FROM cases WHERE external_ref = \(ref)")[0].decode(Int64.self, at: 0)
