@@ -25,7 +25,7 @@ struct CaseActionPages: Sendable {
         }
         action(router, "renew", done: "已延长领取时限。") { id, _, user, _, _ in
             guard try await CaseQueue.renew(caseID: id, by: user.principal, using: database) else {
-                throw CaseActionError(.conflict, code: "case.not_held", message: "您已不再持有该案件（领取已超时或被改派），请重新领取。")
+                throw CaseActionError.claimLost
             }
         }
         action(router, "override", done: "已更正分流结论。") { id, form, user, address, _ in

@@ -46,7 +46,7 @@ struct CaseActionController: Sendable {
         }
         action(group, "renew") { _, act in
             guard try await CaseQueue.renew(caseID: act.caseID, by: act.principal, using: database) else {
-                throw CaseActionError(.conflict, code: "case.not_held", message: "您已不再持有该案件（领取已超时或被改派），请重新领取。")
+                throw CaseActionError.claimLost
             }
         }
         action(group, "assign") { request, act in

@@ -38,6 +38,8 @@ public struct CaseActionError: Error, Sendable, Equatable {
     static let leadersOnly = CaseActionError(.forbidden, code: "case.leader_only", message: "此操作需要院领导权限。")
     static let notHolder = CaseActionError(.conflict, code: "case.not_held",
                                            message: "该案件不在您名下：请先从队列领取，或请院领导分派给您。")
+    /// A renewal by someone whose claim expired or was reassigned.
+    public static let claimLost = CaseActionError(.conflict, code: "case.not_held", message: "您已不再持有该案件（领取已超时或被改派），请重新领取。")
     static let closed = CaseActionError(.conflict, code: "case.closed", message: "案件已办结，不能再办理。")
     static let onHold = CaseActionError(.conflict, code: "case.on_hold", message: "案件处于“等待材料”暂停状态，请先恢复办理。")
 }

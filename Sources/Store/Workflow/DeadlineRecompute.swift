@@ -13,6 +13,8 @@ public enum DeadlineRecompute {
     public struct Move: Sendable, Equatable {
         public var caseID: Int64
         public var deadlineID: Int64
+        /// The deadline's kind (`result_reply`, …).
+        public var kind: String
         public var from: CalendarDate
         public var to: CalendarDate
     }
@@ -51,7 +53,6 @@ public enum DeadlineRecompute {
             """)
         var outcome = Outcome()
         var changed: (ids: [Int64], dues: [CalendarDate], provisional: [Bool]) = ([], [], [])
-        var kinds: [String] = []
         for row in rows {
             let (id, caseID, kindName, start, modeName, due, provisional, adjustments) =
                 try row.decode((Int64, Int64, String, CalendarDate, String, CalendarDate, Bool, [String]).self)
@@ -70,8 +71,7 @@ public enum DeadlineRecompute {
             changed.provisional.append(replayed.provisional)
             if provisional && !replayed.provisional { outcome.settled += 1 }
             if replayed.date != due {
-                outcome.moved.append(Move(caseID: caseID, deadlineID: id, from: due, to: replayed.date))
-                kinds.append(kindName)
+                outcome.moved.append(Move(caseID: caseID, deadlineID: id, kind: kindName, from: due, to: replayed.date))
             }
         }
         guard !changed.ids.isEmpty else { return outcome }
@@ -88,7 +88,7 @@ public enum DeadlineRecompute {
                 SELECT m.case_id, 'recomputed', \(actor), '节假日日历更新后重算：' || to_char(m.old_due, 'YYYY-MM-DD') || ' → ' || to_char(m.new_due, 'YYYY-MM-DD'),
                        jsonb_build_object('kind', m.kind, 'from', to_char(m.old_due, 'YYYY-MM-DD'), 'to', to_char(m.new_due, 'YYYY-MM-DD'), 'years', \(yearList)::text), m.id
                 FROM unnest(\(outcome.moved.map(\.caseID))::bigint[], \(outcome.moved.map(\.deadlineID))::bigint[],
-                            \(outcome.moved.map(\.from))::date[], \(outcome.moved.map(\.to))::date[], \(kinds)::text[])
+                            \(outcome.moved.map(\.from))::date[], \(outcome.moved.map(\.to))::date[], \(outcome.moved.map(\.kind))::text[])
                      AS m (case_id, id, old_due, new_due, kind)
                 ORDER BY m.id
                 """)

@@ -60,10 +60,10 @@ struct CasePageTests {
                 let moved = try await WebClient.post(http, "/app/cases/\(id)/transition", ["to": "evaluation", "csrf_token": session.csrf],
                                                      cookie: session.cookie)
                 #expect(moved.status == .seeOther)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("案件在锦州市人民检察院的“评估”队列中等待领取"), "not a bare 'nothing to do'")
                 #expect(page.contains("<a href=\"/app/queues\">工作队列</a>"))
-                let closed = String(buffer: try await http.execute(uri: "/app/cases/\(other)", method: .get, headers: [.cookie: session.cookie]).body)
+                let closed = try await WebClient.page(http, "/app/cases/\(other)", session)
                 #expect(closed.contains("<p>案件已办结。</p>"))
             }
         }
@@ -77,7 +77,7 @@ struct CasePageTests {
             try await client.query("UPDATE case_deadlines SET provisional = (kind = 'result_reply') WHERE case_id = \(id)")
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "leader.jz", Self.password)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("<dt>风险等级</dt><dd>高</dd>"), "the evaluation's findings are on the page, not only in the API")
                 #expect(page.contains("<dt>评估意见</dt><dd>处罚&lt;b&gt;畸重&lt;/b&gt;，诉求有理</dd>"))
                 #expect(page.contains("<dt>管辖意见</dt><dd>本院管辖</dd><dt>走《信访工作条例》程序</dt><dd>是</dd>"))
@@ -96,10 +96,10 @@ struct CasePageTests {
                 """)[0].decode((Int64, CalendarDate).self)
             try await ServerHarness.application(client: client).test(.router) { http in
                 let prosecutor = try await WebClient.signIn(http, "pros.jz", Self.password)
-                let seen = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: prosecutor.cookie]).body)
+                let seen = try await WebClient.page(http, "/app/cases/\(id)", prosecutor)
                 #expect(!seen.contains("可延长一次 30 日"))
                 let session = try await WebClient.signIn(http, "leader.jz", Self.password)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("延长信访条例办理期限（60日）（\(due) 到期，可延长一次 30 日）"))
                 let refused = try await WebClient.post(http, "/app/cases/\(id)/extend", ["deadline_id": String(deadline), "reason": " ", "csrf_token": session.csrf],
                                                        cookie: session.cookie)
@@ -111,7 +111,7 @@ struct CasePageTests {
                 let (extended, moved) = try await client.query("SELECT extended_days, due_on FROM case_deadlines WHERE id = \(deadline)")[0]
                     .decode((Int, CalendarDate).self)
                 #expect(extended == 30 && moved > due)
-                let after = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let after = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(!after.contains("可延长一次 30 日") && after.contains("延长期限：企业补充材料需时，经审批延期"), "used once, then on the timeline")
             }
         }
@@ -127,7 +127,7 @@ struct CasePageTests {
             try await client.query("UPDATE cases SET lease_until = now() + interval '1 minute' WHERE id = \(id)")
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "pros.jz", Self.password)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("领取有效至 ") && page.contains("action=\"/app/cases/\(id)/renew\""))
                 let renewed = try await WebClient.post(http, "/app/cases/\(id)/renew", ["csrf_token": session.csrf], cookie: session.cookie)
                 #expect(renewed.status == .seeOther)

@@ -24,11 +24,8 @@ struct CluePagesTests {
             let clue = try await client.query("SELECT id FROM supervision_clues WHERE case_id = \(id)")[0].decode(Int64.self, at: 0)
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
-                func page() async throws -> String {
-                    String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
-                }
                 // Found is not transferred: the words match the weekly summary's 新发现 / 已移送 / 有结果.
-                let found = try await page()
+                let found = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(found.contains("发现监督线索：某局超期未答复") && found.contains("<li>某局超期未答复（待移送）</li>"))
                 #expect(!found.contains("移送监督线索"))
                 #expect(!found.contains("记录线索</button>"), "clues are noted in review; this case is in follow-up")
@@ -41,7 +38,7 @@ struct CluePagesTests {
                 let (department, outcome) = try await client.query("SELECT department, result FROM supervision_clues WHERE id = \(clue)")[0]
                     .decode((String?, String?).self)
                 #expect(department == "行政检察部" && outcome == "立案")
-                let done = try await page()
+                let done = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(done.contains("移送监督线索") && done.contains("线索办理结果") && done.contains("<li>某局超期未答复（已反馈结果）</li>"))
             }
         }
@@ -61,7 +58,7 @@ extension CluePagesTests {
                 let noted = try await WebClient.post(http, "/app/cases/\(id)/clues", ["summary": "某局未依法送达处罚决定书", "csrf_token": session.csrf],
                                                      cookie: session.cookie)
                 #expect(noted.status == .seeOther)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("发现监督线索：某局未依法送达处罚决定书") && page.contains("<li>某局未依法送达处罚决定书（待移送）</li>"))
                 #expect(page.contains("记录线索</button>"), "more may follow while the review goes on")
                 #expect(try await world.state(id).stage == "review")

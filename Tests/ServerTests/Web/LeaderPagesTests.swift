@@ -22,7 +22,7 @@ struct LeaderPagesTests {
             let leaderID = world.identity.user("leader.jz").id
             try await ServerHarness.application(client: client).test(.router) { http in
                 let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(a1)", method: .get, headers: [.cookie: leader.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(a1)", leader)
                 #expect(page.contains("value=\"\(prosecutor)\"") && !page.contains("value=\"\(elsewhere)\""), "only the case's unit is offered")
                 let refused = try await WebClient.post(http, "/app/cases/\(a1)/assign", ["assignee_id": String(elsewhere), "csrf_token": leader.csrf],
                                                        cookie: leader.cookie)
@@ -72,7 +72,7 @@ struct LeaderPagesTests {
                 let held = try await WebClient.post(http, "/app/cases/\(id)/hold", ["reason": "等待企业补充材料", "csrf_token": session.csrf],
                                                     cookie: session.cookie)
                 #expect(held.status == .seeOther)
-                let page = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("恢复办理（中止原因：等待企业补充材料）"))
             }
         }

@@ -22,6 +22,11 @@ enum WebClient {
         return try await http.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// The HTML of a page as the signed-in user sees it.
+    static func page(_ http: any TestClientProtocol, _ uri: String, _ session: Session) async throws -> String {
+        String(buffer: try await http.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]).body)
+    }
+
     /// Signs in through the login form and reads the CSRF token from a page.
     static func signIn(_ http: any TestClientProtocol, _ login: String, _ password: String) async throws -> Session {
         let response = try await post(http, "/login", ["login": login, "password": password])

@@ -114,7 +114,7 @@ struct WebPagesTests {
                     #expect(String(buffer: page.body).contains("页面不存在，或您无权查看"))
                 }
                 let leader = try await WebClient.signIn(http, "leader.jz", Self.password)
-                let masked = String(buffer: try await http.execute(uri: "/app/cases/\(id)", method: .get, headers: [.cookie: leader.cookie]).body)
+                let masked = try await WebClient.page(http, "/app/cases/\(id)", leader)
                 #expect(!masked.contains("11010519491231002X") && masked.contains("110105********002X"))
                 let shown = try await WebClient.post(http, "/app/cases/\(id)/personal-data", ["csrf_token": leader.csrf], cookie: leader.cookie)
                 #expect(String(buffer: shown.body).contains("11010519491231002X"))
@@ -148,14 +148,14 @@ struct WebPagesTests {
                 let posted = try await WebClient.upload(http, session, file: file, fields: ["batch_no": "3"])
                 #expect(posted.status == .seeOther)
                 let location = try #require(posted.headers[.location])
-                let page = String(buffer: try await http.execute(uri: location, method: .get, headers: [.cookie: session.cookie]).body)
+                let page = try await WebClient.page(http, location, session)
                 #expect(page.contains("<dd id=\"count-total\">3</dd>") && page.contains("<dd id=\"count-rejected\">1</dd>"))
                 #expect(page.contains("credit_code.checksum"))
                 #expect(page.contains("批次已保存"))
                 // A second, clean batch: the list pages and sorts on the server.
                 _ = try await WebClient.upload(http, session, file: BatchSamples.csv(WorkflowWorld.rows(1, prefix: "Z", petition: false)), fields: [:])
                 func firstBatch(_ sort: String) async throws -> String {
-                    let list = String(buffer: try await http.execute(uri: "/app/batches?sort=\(sort)", method: .get, headers: [.cookie: session.cookie]).body)
+                    let list = try await WebClient.page(http, "/app/batches?sort=\(sort)", session)
                     return String(list.split(separator: "<tbody>")[1].split(separator: "</td>")[0])
                 }
                 let (newest, rejected) = (try await firstBatch("newest"), try await firstBatch("rejected"))
