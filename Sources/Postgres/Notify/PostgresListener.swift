@@ -24,8 +24,9 @@ extension PostgresConnection {
     }
 
     /// Waits up to `timeoutMilliseconds` on the socket and returns the notifications that
-    /// arrived. Blocks this connection's own thread only.
-    func pollNotifications(timeoutMilliseconds: Int32) throws -> [PostgresNotification] {
+    /// arrived. Blocks this connection's own thread only. Statements may run on the connection
+    /// between polls: notifications that arrive during them are returned by the next poll.
+    public func pollNotifications(timeoutMilliseconds: Int32) throws -> [PostgresNotification] {
         let handle = try usableHandle()
         var notifications = drainNotifications(handle)
         if !notifications.isEmpty { return notifications }

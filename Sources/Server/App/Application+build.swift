@@ -20,6 +20,9 @@ public struct ServerDependencies: Sendable {
     public var maximumUploadBytes: Int = 64 * 1_048_576
     /// The per-caller API rate limit (`HUQI_RATE_LIMIT` requests a second).
     public var rateLimit = RateLimiter.Configuration()
+    /// The read caches; unused (every read goes to the database) unless a `ChangeListener`
+    /// runs for them beside the server.
+    public var caches = ReadCaches()
 
     /// Bundles the dependencies.
     public init(database: PostgresClient, migrator: Migrator, metrics: PrometheusCollectorRegistry, passwords: PasswordHasher = PasswordHasher()) {
@@ -37,19 +40,21 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: UnexpectedErrorMiddleware())
     router.add(middleware: DatabaseOutageMiddleware())
+    router.add(middleware: LocalWriteMiddleware(caches: dependencies.caches))
     HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
     MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
     OpenAPIController().register(on: router)
     let api = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(keys: APIKeyRepository(client: dependencies.database),
-                                                  sessions: SessionRepository(client: dependencies.database)))
+                                                  sessions: SessionRepository(client: dependencies.database),
+                                                  caches: dependencies.caches))
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(dependencies.rateLimit)))
     SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
     IdentityController(database: dependencies.database).register(on: api)
     BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)
-    CaseController(database: dependencies.database).register(on: api)
+    CaseController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     CaseActionController(database: dependencies.database).register(on: api)
-    QueueController(database: dependencies.database).register(on: api)
+    QueueController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     TriageRuleController(database: dependencies.database).register(on: api)
     ReportController(database: dependencies.database).register(on: api)
     // The pages: same data and rules as the API, for people (sessions, forms, Chinese pages).

@@ -16,6 +16,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     let keys: APIKeyRepository
     let sessions: SessionRepository
+    /// Remembers the callers behind API keys (sessions are looked up every time: each request
+    /// extends their idle timeout).
+    let caches: ReadCaches
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -25,7 +28,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw AuthError.headerMalformed
                 }
-                context.principal = try await keys.authenticate(parts[1].trimmingCharacters(in: .whitespaces))
+                let presented = parts[1].trimmingCharacters(in: .whitespaces)
+                context.principal = try await caches.principal(forKey: presented) { try await keys.authenticateWithExpiry(presented) }
                 context.credential = .apiKey
             } else if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
                 let (principal, csrf) = try await sessions.resolve(token: token)

@@ -6,9 +6,11 @@ import Store
 /// `GET /api/v1/cases` (filters: `unit`, `subunits`, `stage`, `open`, `overdue`, `petition_related`,
 /// `partner`, `batch`, `assignee` (`me` or an id), `unassigned`, `typical`, `sort`, `limit`,
 /// `offset`) and `GET /api/v1/cases/{id}` (the case page with timeline, deadlines and clues).
-/// Both answer only within the caller's scope; a case outside it is a 404.
+/// Both answer only within the caller's scope; a case outside it is a 404. Their JSON answers
+/// are kept per caller in the read caches while those are usable.
 struct CaseController: Sendable {
     let database: PostgresClient
+    let caches: ReadCaches
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
         group.get("cases") { request, context in
@@ -19,16 +21,20 @@ struct CaseController: Sendable {
                 if request.uri.queryParameters["limit"] == nil { (filter.limit, filter.offset) = (10_000, 0) }
                 return try SpreadsheetExports.cases(try await CaseQueries.list(filter, for: principal, using: database))
             }
-            return try await IdentityController.Page(items: try await CaseQueries.list(filter, for: principal, using: database))
-                .response(from: request, context: context)
-        }
-        group.get("cases/{id}") { _, context in
-            let principal = try context.requirePrincipal()
-            guard let id = context.parameters.get("id", as: Int64.self),
-                  let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else {
-                throw Problem(CaseActionError.caseNotFound)
+            return try await caches.answer(for: principal, request: request, dependency: .anyCase) {
+                try IdentityController.Page(items: try await CaseQueries.list(filter, for: principal, using: database))
+                    .response(from: request, context: context)
             }
-            return detail
+        }
+        group.get("cases/{id}") { request, context in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(CaseActionError.caseNotFound) }
+            return try await caches.answer(for: principal, request: request, dependency: .oneCase(id)) {
+                guard let detail = try await CaseQueries.detail(id: id, for: principal, using: database) else {
+                    throw Problem(CaseActionError.caseNotFound)
+                }
+                return try detail.response(from: request, context: context)
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import Store
 /// `dry_run` lists the moves without making them).
 struct QueueController: Sendable {
     let database: PostgresClient
+    let caches: ReadCaches
 
     struct ClaimBody: Decodable { let stage: String; let unit: String? }
     struct BulkBody: Decodable {
@@ -26,8 +27,12 @@ struct QueueController: Sendable {
     }
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
-        group.get("queues") { _, context in
-            IdentityController.Page(items: try await QueueOverview.counts(for: try context.requirePrincipal(), using: database))
+        group.get("queues") { request, context in
+            let principal = try context.requirePrincipal()
+            return try await caches.answer(for: principal, request: request, dependency: .anyCase) {
+                try IdentityController.Page(items: try await QueueOverview.counts(for: principal, using: database))
+                    .response(from: request, context: context)
+            }
         }
         group.post("queues/claim") { request, context -> CaseDetail in
             let principal = try context.requirePrincipal()

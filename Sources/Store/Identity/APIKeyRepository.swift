@@ -100,6 +100,11 @@ public struct APIKeyRepository: Sendable {
     /// `auth.key_invalid` (unknown or wrong secret: indistinguishable on purpose),
     /// `auth.key_revoked`, `auth.key_expired` or `auth.user_disabled`.
     public func authenticate(_ presented: String) async throws -> Principal {
+        try await authenticateWithExpiry(presented).principal
+    }
+
+    /// `authenticate`, and when the key expires (nil: never) — how long a caller may be remembered.
+    public func authenticateWithExpiry(_ presented: String) async throws -> (principal: Principal, expiresAt: Date?) {
         let parts = presented.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "huqi", parts[1].count == 10, parts[2].count == 52,
               (parts[1] + parts[2]).allSatisfy({ Base32.alphabet.contains($0) })
@@ -111,7 +116,7 @@ public struct APIKeyRepository: Sendable {
                    k.partner_id, p.code, k.user_id,
                    k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute',
                    u.login, u.unit_code, un.path, u.partner_id, coalesce(u.disabled_at IS NOT NULL, false),
-                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
+                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'), k.expires_at
             FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id
                  LEFT JOIN users u ON u.id = k.user_id LEFT JOIN units un ON un.code = u.unit_code
             WHERE k.prefix = \(String(parts[1]))
@@ -129,15 +134,18 @@ public struct APIKeyRepository: Sendable {
                 WHERE id = \(keyID) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
                 """)
         }
+        let expiresAt = try row.decode(Date?.self, at: 14)
         if let partnerID, let partnerCode {
-            return Principal(kind: .partnerKey(partnerID: partnerID, keyID: keyID), label: partnerCode, roles: [], partnerID: partnerID)
+            return (Principal(kind: .partnerKey(partnerID: partnerID, keyID: keyID), label: partnerCode, roles: [], partnerID: partnerID),
+                    expiresAt)
         }
         guard let userID, let login = try row.decode(String?.self, at: 8) else { throw AuthError.keyInvalid }
         guard try !row.decode(Bool.self, at: 12) else { throw AuthError.userDisabled }
-        return Principal(kind: .user(id: userID, login: login), label: login,
-                         roles: Set(try row.decode([String].self, at: 13).compactMap(Role.init(rawValue:))),
-                         unitCode: try row.decode(String?.self, at: 9), unitPath: try row.decode(String?.self, at: 10),
-                         partnerID: try row.decode(Int?.self, at: 11))
+        return (Principal(kind: .user(id: userID, login: login), label: login,
+                          roles: Set(try row.decode([String].self, at: 13).compactMap(Role.init(rawValue:))),
+                          unitCode: try row.decode(String?.self, at: 9), unitPath: try row.decode(String?.self, at: 10),
+                          partnerID: try row.decode(Int?.self, at: 11)),
+                expiresAt)
     }
 }
 

@@ -56,6 +56,7 @@ public struct BatchStore: Sendable {
                 if !submission.dryRun, let earlier = try await Self.replay(partnerID: submission.partnerID, key: submission.idempotencyKey, digest: digest, on: connection) {
                     return earlier
                 }
+                try await DataChange.announceBulkWrite(on: connection)  // one notice for the caches, not one per row
                 var summary = try await write(submission, digest: digest, content: content, on: connection)
                 if submission.dryRun {
                     // Listed now: the rollback takes the batch's rows with it.

@@ -6,6 +6,7 @@ import Metrics
 import Postgres
 import Prometheus
 import Server
+import ServiceLifecycle
 
 /// `huqi serve`: migrates the database and serves HTTP until SIGINT/SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -15,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             环境变量：HUQI_HOST（默认 127.0.0.1）、HUQI_PORT（默认 8080）、HUQI_DATABASE_URL、
             HUQI_DATA_DIR（内置数据库目录，默认 .huqi/）、HUQI_LOG_LEVEL（默认 info）、
-            HUQI_RATE_LIMIT（每个 API 密钥或用户每秒请求数，默认 100，突发 6 倍）。
+            HUQI_RATE_LIMIT（每个 API 密钥或用户每秒请求数，默认 100，突发 6 倍）、
+            HUQI_READ_CACHE（读缓存：on 默认开启，off 关闭；数据变化由数据库通知，见 README）。
             使用内置数据库时，serve 启动集群并在退出时停止它（如集群由 huqi db start 启动，则保持运行）。
             """
     )
@@ -67,11 +69,17 @@ struct ServeCommand: AsyncParsableCommand {
             }
             dependencies.maximumUploadBytes = bytes
         }
+        var services: [any Service] = [
+            client, AuditSealer(database: client, logger: logger), WorkflowSweeper(database: client, logger: logger),
+            WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger),
+        ]
+        if try readCacheEnabled() {
+            services.append(ChangeListener(database: client, caches: dependencies.caches, logger: logger))
+        }
         let app = buildApplication(
             dependencies,
             configuration: configuration,
-            services: [client, AuditSealer(database: client, logger: logger), WorkflowSweeper(database: client, logger: logger),
-                       WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger)],
+            services: services,
             logger: logger,
             onServerRunning: { port in
                 let host = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
@@ -83,6 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             await client.shutdown()
             throw error
+        }
+    }
+
+    /// `HUQI_READ_CACHE`: `on` (the default) or `off`.
+    private func readCacheEnabled() throws -> Bool {
+        switch ProcessInfo.processInfo.environment["HUQI_READ_CACHE"]?.lowercased() {
+        case nil, "", "on", "1", "true": return true
+        case "off", "0", "false": return false
+        case let text?:
+            throw ConfigurationError(code: "config.read_cache_invalid", message: "HUQI_READ_CACHE=\(text) 应为 on 或 off。")
         }
     }
 

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+@testable import Server
+import Store
+import TestSupport
+
+/// The real router with its read caches in use: a `ChangeListener` runs beside it (heartbeat
+/// every 100 ms) and the body starts once the caches are usable.
+enum CachingHarness {
+    static func run<Result: Sendable>(
+        client: PostgresClient, staleAfter: Duration = .seconds(1),
+        _ body: @Sendable (any TestClientProtocol, ReadCaches) async throws -> Result
+    ) async throws -> Result {
+        let caches = ReadCaches(staleAfter: staleAfter)
+        var dependencies = try ServerHarness.dependencies(client: client)
+        dependencies.caches = caches
+        let listener = ChangeListener(database: client, caches: caches, heartbeat: .milliseconds(100), logger: TestDatabase.logger)
+        let listening = Task { try await listener.run() }
+        do {
+            try await eventually("the caches become usable") { caches.isUsable }
+            let app = Application(router: buildRouter(dependencies), logger: TestDatabase.logger)
+            let result = try await app.test(.router) { http in try await body(http, caches) }
+            listening.cancel()
+            _ = await listening.result
+            return result
+        } catch {
+            listening.cancel()
+            _ = await listening.result
+            throw error
+        }
+    }
+
+    /// A GET with a bearer token: the status and the JSON object answered.
+    static func get(_ http: any TestClientProtocol, _ uri: String, token: String) async throws -> (status: Int, body: [String: Any]) {
+        let response = try await http.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+        let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object)
+    }
+
+    /// Changes a case's enterprise name without any trigger firing (so nothing is announced):
+    /// what a page then shows tells whether it came from memory or from the database.
+    static func renameSilently(case id: Int64, to name: String, using client: PostgresClient) async throws {
+        try await client.withTransaction { connection in
+            try await connection.query("SET LOCAL session_replication_role = replica")
+            try await connection.query("UPDATE cases SET enterprise_name = \(name) WHERE id = \(id)")
+        }
+    }
+}
+
+struct EventuallyTimedOut: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting until \(what)" }
+}
+
+/// Waits (up to `seconds`) until `condition` holds, checking every 20 ms.
+func eventually(_ what: String, seconds: Double = 5, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw EventuallyTimedOut(what: what)
+}
