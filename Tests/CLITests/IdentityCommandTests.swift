@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Store
 import Testing
 import TestSupport
 
@@ -8,7 +9,7 @@ import TestSupport
 struct IdentityCommandTests {
     let huqi = ChildProcess.huqiExecutable
 
-    @Test("partner add prints a working key once; users are added, listed, re-roled and given tokens; the audit chain verifies")
+    @Test("partner add prints a working key once; users are added, listed, re-roled, given tokens, disabled and enabled; the audit chain verifies")
     func scriptedSetup() async throws {
         let database = try await TestDatabase.create()
         let url = try TestDatabase.connectionString(database: database)
@@ -57,6 +58,22 @@ struct IdentityCommandTests {
         let verify = try await ChildProcess.run([huqi, "audit", "verify"], environment: env)
         #expect(verify.status == 0)
         #expect(verify.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "intact, 4 events")
+
+        // A person who leaves: disabled (their token refused), listed as such, enabled again.
+        let disable = try await ChildProcess.run([huqi, "user", "disable", "wang.jz"], environment: env)
+        #expect(disable.status == 0, "\(disable.stderr)")
+        #expect(disable.stdout.contains("已停用 wang.jz（王锦州），结束了 0 个登录会话"))
+        #expect(try await ChildProcess.run([huqi, "user", "list"], environment: env).stdout.contains("leader,prosecutor\t已停用"))
+        let presented = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        await #expect(throws: (any Error).self) { _ = try await APIKeyRepository(client: client).authenticate(presented) }
+        #expect(try await ChildProcess.run([huqi, "user", "enable", "wang.jz"], environment: env).status == 0)
+        #expect(try await APIKeyRepository(client: client).authenticate(presented).label == "wang.jz")
+        let unknown = try await ChildProcess.run([huqi, "user", "disable", "nobody"], environment: env)
+        #expect(unknown.status == 1 && unknown.stderr.contains("用户 nobody 不存在"))
+        let statusActions = try await client.query("""
+            SELECT action FROM audit_events WHERE action IN ('user.disable', 'user.enable') ORDER BY id
+            """).map { try $0.decode(String.self, at: 0) }
+        #expect(statusActions == ["user.disable", "user.enable"])
 
         let revoke = try await ChildProcess.run([huqi, "partner", "key", "revoke", "LNFIC"], environment: env)
         #expect(revoke.status == 0)

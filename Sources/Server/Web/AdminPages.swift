@@ -4,7 +4,8 @@ import Hummingbird
 import Postgres
 import Store
 
-/// Administrators: partner organisations and their API keys, users and their roles. A new key
+/// Administrators: partner organisations and their API keys, users, their roles and whether they
+/// may still sign in (停用 / 启用). A new key
 /// is shown once on the page that made it (only its hash is stored); every change is audited by
 /// the repositories.
 struct AdminPages: Sendable {
@@ -54,6 +55,27 @@ struct AdminPages: Sendable {
                 }
                 return WebPage.redirect(to: "/app/admin/users", notice: .success("已更新 \(login) 的角色。"))
             }
+        }
+        router.post("/app/admin/users/{login}/status") { request, context in
+            try await gate.page(request) { user in try await setStatus(request, context, try admin(user)) }
+        }
+    }
+
+    /// Disables (`status=disabled`) or enables a person; one's own account cannot be disabled.
+    private func setStatus(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
+        let form = try await WebForm.read(request, user: user)
+        guard let login = context.parameters.get("login") else { throw WebError.notFound() }
+        let disable = form["status"] == "disabled"
+        do {
+            let change = try await UserRepository(client: database).setDisabled(
+                login: login, disable, actorUserID: user.principal.userID,
+                by: AuditEvent(by: user.principal, action: "user.status", address: context.clientAddress))
+            guard disable else { return WebPage.redirect(to: "/app/admin/users", notice: .success("已启用 \(login)。")) }
+            let held = change.casesHeld > 0 ? "其名下仍有 \(change.casesHeld) 件在办案件，请院领导批量转办。" : ""
+            return WebPage.redirect(to: "/app/admin/users",
+                                    notice: .success("已停用 \(login)，结束了 \(change.sessionsEnded) 个登录会话。\(held)"))
+        } catch let error as IdentityError {
+            return WebPage.redirect(to: "/app/admin/users", notice: .error(error.message))
         }
     }
 
@@ -105,7 +127,7 @@ struct AdminPages: Sendable {
                 "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"\(role.rawValue)\"\(u.roles.contains(role) ? " checked" : "")> \(role.chineseName)</label>"
             }
             return """
-                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(u.unitCode ?? u.partnerCode ?? "—")</td><td>\(u.disabled ? "已停用" : "在用")</td>
+                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(u.unitCode ?? u.partnerCode ?? "—")</td><td>\(u.disabled ? "已停用" : "在用")\(statusForm(u, user))</td>
                 <td><form method="post" action="/app/admin/users/\(u.login)/roles">\(user.csrfField)\(boxes)<button type="submit" class="secondary">保存角色</button></form></td></tr>
                 """
         }
@@ -126,6 +148,14 @@ struct AdminPages: Sendable {
             <label for="new-password">初始密码（至少 10 个字符）</label><input id="new-password" name="password" type="password" autocomplete="new-password" required>
             <button type="submit">新增用户</button></form>
             """)
+    }
+
+    private func statusForm(_ shown: User, _ user: WebUser) -> Markup {
+        let (status, label) = shown.disabled ? ("enabled", "启用") : ("disabled", "停用")
+        return """
+            <form method="post" action="/app/admin/users/\(shown.login)/status">\(user.csrfField)\
+            <input type="hidden" name="status" value="\(status)"><button type="submit" class="secondary">\(label)</button></form>
+            """
     }
 
     private func addUser(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {

@@ -4,12 +4,12 @@ import Foundation
 import Server
 import Store
 
-/// `huqi user add|token|list`: people who use huqi.
+/// `huqi user add|role|token|disable|enable|list`: people who use huqi.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "管理用户、角色和 API 令牌",
-        subcommands: [Add.self, Role.self, Token.self, List.self]
+        subcommands: [Add.self, Role.self, Token.self, Disable.self, Enable.self, List.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -70,6 +70,35 @@ struct UserCommand: AsyncParsableCommand {
                 let key = try await APIKeyRepository(client: session.client)
                     .issue(owner: .user(id: id), by: session.actor, entity: "user", entityID: login)
                 print(key.plaintext)
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "停用用户（离职、调离）：不能再登录，登录会话立即结束，API 令牌立即失效（记入审计日志）",
+            discussion: "令牌不吊销：用 huqi user enable 重新启用后仍可使用。其名下的在办案件不变，请院领导批量转办。")
+        @Argument(help: "登录名") var login: String
+
+        func run() async throws {
+            try await OperatorSession.run { session in
+                let change = try await UserRepository(client: session.client).setDisabled(login: login, true, by: session.actor)
+                print("已停用 \(change.user.login)（\(change.user.displayName)），结束了 \(change.sessionsEnded) 个登录会话。")
+                if change.casesHeld > 0 {
+                    print("其名下仍有 \(change.casesHeld) 件在办案件，请院领导在“批量转办”中转交他人。")
+                }
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "重新启用已停用的用户（记入审计日志）")
+        @Argument(help: "登录名") var login: String
+
+        func run() async throws {
+            try await OperatorSession.run { session in
+                let change = try await UserRepository(client: session.client).setDisabled(login: login, false, by: session.actor)
+                print("已启用 \(change.user.login)（\(change.user.displayName)）。")
             }
         }
     }

@@ -47,4 +47,43 @@ struct AdminPagesTests {
             }
         }
     }
+
+    @Test("an admin disables a person who left: their session ends, their token is refused, sign-in too; enabling restores the token")
+    func disableAndEnable() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(1, prefix: "D", petition: true))
+            let id = try await world.caseID("D-1")
+            try await CachingHarness.run(client: client) { http, _ in
+                let token = world.token("pros.jz")
+                #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).status == 200)  // remembered
+                let pros = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
+                let admin = try await WebClient.signIn(http, "admin", WebPagesTests.password)
+                #expect(try await WebClient.page(http, "/app/admin/users", admin).contains("action=\"/app/admin/users/pros.jz/status\""))
+
+                let own = try await WebClient.post(http, "/app/admin/users/admin/status", ["status": "disabled", "csrf_token": admin.csrf],
+                                                   cookie: admin.cookie)
+                #expect(own.status == .seeOther)
+                #expect(try await WebClient.page(http, own.headers[.location] ?? "/app/admin/users", admin).contains("不能停用自己正在使用的账号"))
+
+                let disabled = try await WebClient.post(http, "/app/admin/users/pros.jz/status", ["status": "disabled", "csrf_token": admin.csrf],
+                                                        cookie: admin.cookie)
+                #expect(disabled.status == .seeOther)
+                #expect(try await WebClient.page(http, disabled.headers[.location] ?? "", admin).contains("已停用 pros.jz，结束了 1 个登录会话"))
+                #expect(try await http.execute(uri: "/app/queues", method: .get, headers: [.cookie: pros.cookie]).status == .seeOther,
+                        "the session ended: back to the sign-in page")
+                let refused = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
+                #expect(refused.status == 401 && refused.body["code"] as? String == "auth.user_disabled")
+                #expect(try await WebClient.post(http, "/login", ["login": "pros.jz", "password": WebPagesTests.password]).status != .seeOther)
+
+                _ = try await WebClient.post(http, "/app/admin/users/pros.jz/status", ["status": "enabled", "csrf_token": admin.csrf],
+                                             cookie: admin.cookie)
+                #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).status == 200, "the token was kept, not revoked")
+                let actions = try await client.query("""
+                    SELECT action FROM audit_events WHERE entity = 'user' AND entity_id = 'pros.jz' ORDER BY id
+                    """).map { try $0.decode(String.self, at: 0) }
+                #expect(actions.suffix(2) == ["user.disable", "user.enable"])
+            }
+        }
+    }
 }
