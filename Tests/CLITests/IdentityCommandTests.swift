@@ -68,12 +68,15 @@ struct IdentityCommandTests {
         await #expect(throws: (any Error).self) { _ = try await APIKeyRepository(client: client).authenticate(presented) }
         #expect(try await ChildProcess.run([huqi, "user", "enable", "wang.jz"], environment: env).status == 0)
         #expect(try await APIKeyRepository(client: client).authenticate(presented).label == "wang.jz")
+        let revoked = try await ChildProcess.run([huqi, "user", "token", "wang.jz", "--revoke"], environment: env)
+        #expect(revoked.stdout.contains("已吊销 wang.jz 的 1 个 API 令牌"), "\(revoked.stderr)")
+        await #expect(throws: IdentityError.self) { _ = try await APIKeyRepository(client: client).authenticate(presented) }
         let unknown = try await ChildProcess.run([huqi, "user", "disable", "nobody"], environment: env)
         #expect(unknown.status == 1 && unknown.stderr.contains("用户 nobody 不存在"))
         let statusActions = try await client.query("""
-            SELECT action FROM audit_events WHERE action IN ('user.disable', 'user.enable') ORDER BY id
+            SELECT action FROM audit_events WHERE action IN ('user.disable', 'user.enable', 'api_key.revoke') ORDER BY id
             """).map { try $0.decode(String.self, at: 0) }
-        #expect(statusActions == ["user.disable", "user.enable"])
+        #expect(statusActions == ["user.disable", "user.enable", "api_key.revoke"])
 
         let revoke = try await ChildProcess.run([huqi, "partner", "key", "revoke", "LNFIC"], environment: env)
         #expect(revoke.status == 0)

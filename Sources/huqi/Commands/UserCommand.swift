@@ -61,15 +61,21 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "为用户签发 API 令牌（供脚本使用，只显示这一次）")
+        static let configuration = CommandConfiguration(
+            abstract: "为用户签发 API 令牌（供脚本使用，只显示这一次）；--revoke 吊销其全部令牌（令牌泄露时）")
         @Argument(help: "登录名") var login: String
+        @Flag(name: .long, help: "吊销该用户的全部 API 令牌（网页登录不受影响），记入审计日志") var revoke = false
 
         func run() async throws {
             try await OperatorSession.run { session in
                 let id = try await UserRepository(client: session.client).id(ofLogin: login)
-                let key = try await APIKeyRepository(client: session.client)
-                    .issue(owner: .user(id: id), by: session.actor, entity: "user", entityID: login)
-                print(key.plaintext)
+                let keys = APIKeyRepository(client: session.client)
+                if revoke {
+                    let count = try await keys.revoke(owner: .user(id: id), by: session.actor, entity: "user", entityID: login)
+                    print("已吊销 \(login) 的 \(count) 个 API 令牌。")
+                } else {
+                    print(try await keys.issue(owner: .user(id: id), by: session.actor, entity: "user", entityID: login).plaintext)
+                }
             }
         }
     }

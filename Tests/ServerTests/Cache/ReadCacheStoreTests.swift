@@ -99,6 +99,14 @@ struct ReadCacheStoreTests {
         #expect(!caches.isUsable)
     }
 
+    @Test("a kept answer's day is the Asia/Shanghai day, which turns at 16:00 UTC")
+    func shanghaiDay() {
+        let midnight = Date(timeIntervalSince1970: 1_795_708_800)  // 2026-11-27 00:00 in Shanghai
+        #expect(ShanghaiDay.current(now: midnight) == 20_784)  // days from 1970-01-01 to 2026-11-27
+        #expect(ShanghaiDay.current(now: midnight.addingTimeInterval(-1)) == 20_783)
+        #expect(ShanghaiDay.current(now: midnight.addingTimeInterval(86_399)) == 20_784)
+    }
+
     @Test("announcements are read as the triggers of sql/0016 write them")
     func payloads() {
         #expect(DataChange(payload: "case:42") == .oneCase(42))
