@@ -8,9 +8,14 @@ import TestSupport
 
 /// The real router with its read caches in use: a `ChangeListener` runs beside it (heartbeat
 /// every 100 ms) and the body starts once the caches are usable.
+///
+/// `staleAfter` is long here: a full test run on two cores can delay a heartbeat by seconds,
+/// and a test that checks what is kept must not see the caches switched off by that. The
+/// time-based switch itself is tested in `ReadCacheStoreTests.liveness`, a lost listener in
+/// `ReadCacheTests.listenerLost`.
 enum CachingHarness {
     static func run<Result: Sendable>(
-        client: PostgresClient, staleAfter: Duration = .seconds(1),
+        client: PostgresClient, staleAfter: Duration = .seconds(60),
         _ body: @Sendable (any TestClientProtocol, ReadCaches) async throws -> Result
     ) async throws -> Result {
         let caches = ReadCaches(staleAfter: staleAfter)

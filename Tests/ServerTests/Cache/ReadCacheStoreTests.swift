@@ -82,7 +82,7 @@ struct ReadCacheStoreTests {
 
     @Test("the caches are used only while this instance's heartbeats come back, and start empty each time")
     func liveness() async throws {
-        let caches = ReadCaches(staleAfter: .milliseconds(300))
+        let caches = ReadCaches(staleAfter: .seconds(1))
         #expect(!caches.isUsable, "no listener yet")
         caches.apply(.heartbeat(instance: "someone-else", sequence: 1))
         #expect(!caches.isUsable, "another instance's heartbeat proves nothing about this one")
@@ -90,7 +90,7 @@ struct ReadCacheStoreTests {
         #expect(caches.isUsable)
         #expect(caches.responses.begin(key, dependency: .oneCase(7), token: 1))
         caches.responses.finish(key, token: 1, headers: [:], body: body, day: 1)
-        try await Task.sleep(for: .milliseconds(450))
+        try await Task.sleep(for: .milliseconds(1_500))
         #expect(!caches.isUsable, "no heartbeat for longer than staleAfter")
         caches.apply(.heartbeat(instance: caches.instance, sequence: 2))
         #expect(caches.isUsable)
