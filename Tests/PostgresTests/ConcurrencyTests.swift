@@ -25,9 +25,11 @@ struct ConcurrencyTests {
             }
             // Serial execution would take 8 s; two cores blocked by libpq would starve the ticker.
             #expect(elapsed < .seconds(4))
-            // Free: ~100 ticks per second; blocked pool (measured before the fix): 4 ticks in 8 s.
+            // Free: ~100 ticks per second; blocked pool (measured before the fix): 4 ticks in 8 s,
+            // 0.005× an idle second. Free but sharing two cores with the rest of the suite (whose
+            // load differs between the two phases): down to 0.27× seen (15/s against 55/s).
             let busyRate = Double(busy) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            #expect(busy > 3 && busyRate > 0.3 * Double(idle), "the unrelated task ticked \(busy) times in \(elapsed), \(idle) in an idle second")
+            #expect(busy > 3 && busyRate > 0.15 * Double(idle), "the unrelated task ticked \(busy) times in \(elapsed), \(idle) in an idle second")
         }
     }
 

@@ -58,13 +58,14 @@ struct PoolTests {
 
     @Test("waiters time out at their deadlines; one served before its deadline is not failed later")
     func waitersTimeOutInOrder() async throws {
-        let client = try await Self.singleConnectionPool(leaseTimeout: .milliseconds(500))
-        // The one connection is busy for 0.3 s: the first waiter (queued at once) gets it in
-        // time and keeps it 4 s; the two queued after it have none before their deadlines.
-        // (Wide margins: beside the other suites on two cores, a timer can fire late.)
+        let client = try await Self.singleConnectionPool(leaseTimeout: .milliseconds(1_500))
+        // The one connection is busy for 0.3 s: the first waiter (queued at once) gets it well
+        // within its 1.5 s and keeps it 6 s; the two queued after it have none before their
+        // deadlines. (Wide margins: beside the other suites on two cores, a statement or a
+        // timer can be a second late; with a 0.5 s lease the first waiter once timed out.)
         let holder = Task { try await client.query("SELECT pg_sleep(0.3)") }
         try await Task.sleep(for: .milliseconds(50))
-        let served = Task { try await client.query("SELECT 1, pg_sleep(4)")[0].decode(Int.self, at: 0) }
+        let served = Task { try await client.query("SELECT 1, pg_sleep(6)")[0].decode(Int.self, at: 0) }
         try await Task.sleep(for: .milliseconds(350))
         let clock = ContinuousClock()
         let started = clock.now
@@ -74,7 +75,7 @@ struct PoolTests {
             #expect(error.code == .poolTimeout)
         }
         let waited = clock.now - started
-        #expect(waited >= .milliseconds(450) && waited < .milliseconds(3500), "failed at their deadline, not when served: \(waited)")
+        #expect(waited >= .milliseconds(1_400) && waited < .milliseconds(5_000), "failed at their deadline, not when served: \(waited)")
         _ = try await holder.value
         #expect(try await served.value == 1, "the first waiter was served, and not failed when its deadline passed")
         #expect(await client.statistics.waiting == 0)
