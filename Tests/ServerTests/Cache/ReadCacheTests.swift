@@ -51,7 +51,7 @@ struct ReadCacheTests {
         }
     }
 
-    @Test("a caller reads its own write at once: a write through this instance empties its caches when it ends")
+    @Test("a caller reads its own write at once: a write through this instance empties its caches when it ends, a refused one does not")
     func ownWrites() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WorkflowWorld.make(client: client)
@@ -61,6 +61,13 @@ struct ReadCacheTests {
             try await CachingHarness.run(client: client) { http, caches in
                 _ = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
                 try await CachingHarness.renameSilently(case: id, to: "静默改名有限公司", using: client)
+                // A refused request changed nothing: the kept page stays.
+                let refused = try await http.execute(uri: "/api/v1/cases/\(other)/transitions", method: .post,
+                                                     headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                                                     body: ByteBuffer(string: #"{"to": "closed"}"#))
+                #expect(refused.status.kind == .clientError)
+                #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String
+                        == "W企业1有限公司")
                 // A write to another case: its announcement names only that case, yet this page is
                 // read again at once — the instance's own write emptied the cache.
                 let moved = try await http.execute(uri: "/api/v1/cases/\(other)/transitions", method: .post,
