@@ -65,7 +65,12 @@ struct AdminPages: Sendable {
     private func setStatus(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
         let form = try await WebForm.read(request, user: user)
         guard let login = context.parameters.get("login") else { throw WebError.notFound() }
-        let disable = form["status"] == "disabled"
+        let disable: Bool
+        switch form["status"] {
+        case "disabled": disable = true
+        case "enabled": disable = false
+        default: return WebPage.redirect(to: "/app/admin/users", notice: .error(IdentityError.statusInvalid.message))
+        }
         do {
             let change = try await UserRepository(client: database).setDisabled(
                 login: login, disable, actorUserID: user.principal.userID,

@@ -66,6 +66,11 @@ struct AdminPagesTests {
                 #expect(own.status == .seeOther)
                 #expect(try await WebClient.page(http, own.headers[.location] ?? "/app/admin/users", admin).contains("不能停用自己正在使用的账号"))
 
+                let garbled = try await WebClient.post(http, "/app/admin/users/pros.jz/status", ["status": "maybe", "csrf_token": admin.csrf],
+                                                       cookie: admin.cookie)
+                #expect(try await WebClient.page(http, garbled.headers[.location] ?? "/app/admin/users", admin).contains("账号状态只能是"))
+                #expect(try await client.query("SELECT count(*) FROM audit_events WHERE action LIKE 'user.%able'")[0].decode(Int.self, at: 0) == 0,
+                        "an unknown status changes nothing")
                 let disabled = try await WebClient.post(http, "/app/admin/users/pros.jz/status", ["status": "disabled", "csrf_token": admin.csrf],
                                                         cookie: admin.cookie)
                 #expect(disabled.status == .seeOther)
