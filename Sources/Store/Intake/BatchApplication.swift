@@ -106,14 +106,20 @@ struct BatchApplication {
         // each (credit code, respondent) are candidates, so a batch of thousands of rows about one
         // enterprise and one respondent costs 20 comparisons a row, not one per earlier row.
         // Cases are found by (partner, 案件编号) and rows by (batch, row) — unique indexes: the
-        // statistics of cases and batch_rows do not count this batch's rows yet.
+        // statistics of cases and batch_rows do not count this batch's rows yet. Only groups of
+        // two rows or more are ranked (a hash count): sorting every new row for the window took
+        // 2.2 s of a 200 000-row batch in which no two rows shared an enterprise and respondent.
         try await connection.query("""
-            WITH fresh AS (
-                SELECT s.row_number, s.external_ref, s.credit_code, s.respondent, s.claim, s.handed_over_on,
-                       row_number() OVER (PARTITION BY s.credit_code, s.respondent ORDER BY s.row_number) AS place
+            WITH candidates AS (
+                SELECT s.row_number, s.external_ref, s.credit_code, s.respondent, s.claim, s.handed_over_on
                 FROM staging s
                 WHERE s.ok AND s.credit_code IS NOT NULL AND s.respondent IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.row_number = s.row_number)
+            ), repeated AS (
+                SELECT credit_code, respondent FROM candidates GROUP BY credit_code, respondent HAVING count(*) > 1
+            ), fresh AS (
+                SELECT c.*, row_number() OVER (PARTITION BY c.credit_code, c.respondent ORDER BY c.row_number) AS place
+                FROM candidates c JOIN repeated USING (credit_code, respondent)
             ), pairs AS (
                 SELECT DISTINCT ON (later.row_number) later.row_number, later.external_ref AS later_ref, earlier.external_ref AS earlier_ref
                 FROM fresh later
