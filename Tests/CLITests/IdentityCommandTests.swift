@@ -19,6 +19,8 @@ struct IdentityCommandTests {
         #expect(partner.status == 0, "\(partner.stderr)")
         let key = try #require(partner.stdout.split(separator: "\n").last.map(String.init))
         #expect(key.hasPrefix("huqi_"))
+        let partners = try await ChildProcess.run([huqi, "partner", "list"], environment: env).stdout
+        #expect(partners == "代码\t名称\t有效密钥\t最近使用\nLNFIC\t辽宁省工商业联合会\t1\t从未使用\n", "\(partners)")
 
         let leader = try await ChildProcess.run(
             [huqi, "user", "add", "wang.jz", "--unit", "210700", "--role", "leader", "--name", "王锦州", "--password-stdin", "--bcrypt-cost", "4"],
@@ -78,8 +80,14 @@ struct IdentityCommandTests {
             """).map { try $0.decode(String.self, at: 0) }
         #expect(statusActions == ["user.disable", "user.enable", "api_key.revoke"])
 
+        // An operator rotating keys sees whether a key is still in use, and a partner left without one.
+        _ = try await APIKeyRepository(client: client).authenticate(key)
+        let used = try await ChildProcess.run([huqi, "partner", "list"], environment: env).stdout.split(separator: "\n")[1].split(separator: "\t")
+        #expect(used.count == 4 && used[2] == "1" && used[3].hasPrefix("20") && used[3].count == 16, "\(used)")
         let revoke = try await ChildProcess.run([huqi, "partner", "key", "revoke", "LNFIC"], environment: env)
         #expect(revoke.status == 0)
+        let revokedList = try await ChildProcess.run([huqi, "partner", "list"], environment: env).stdout.split(separator: "\n")[1].split(separator: "\t")
+        #expect(revokedList.count == 4 && revokedList[2] == "0" && revokedList[3] == used[3], "\(revokedList)")
         let lastAction = try await client.query("SELECT action FROM audit_events ORDER BY id DESC LIMIT 1")[0].decode(String.self, at: 0)
         #expect(lastAction == "api_key.revoke")
         let keyState = try await client.query("SELECT count(*) FILTER (WHERE revoked_at IS NULL) FROM api_keys WHERE partner_id IS NOT NULL")

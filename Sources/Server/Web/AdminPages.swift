@@ -91,10 +91,14 @@ struct AdminPages: Sendable {
 
     private func partners(_ user: WebUser, notice: WebPage.Notice?, newKey: (String, String)? = nil, input: (code: String, name: String) = ("", ""),
                           status: HTTPResponse.Status = .ok) async throws -> Response {
-        let list = try await PartnerRepository(client: database).list(for: user.principal)
-        let rows: [Markup] = list.map { p in
-            """
-            <tr><td>\(p.code)</td><td>\(p.name)</td><td><form method="post" action="/app/admin/partners/\(p.code)/key">\(user.csrfField)\
+        let list = try await PartnerRepository(client: database).keys(for: user.principal)
+        let rows: [Markup] = list.map { entry in
+            let p = entry.partner
+            let state: Markup = entry.activeKeys == 0
+                ? "<span class=\"badge overdue\">无有效密钥，无法上传</span>" : "\(entry.activeKeys) 个有效"
+            return """
+            <tr><td>\(p.code)</td><td>\(p.name)</td><td>\(state)</td><td>\(entry.lastUsedAt.map(ShanghaiTime.minute) ?? "从未使用")</td>\
+            <td><form method="post" action="/app/admin/partners/\(p.code)/key">\(user.csrfField)\
             <button type="submit" class="secondary">换发 API 密钥</button></form></td></tr>
             """
         }
@@ -103,7 +107,7 @@ struct AdminPages: Sendable {
         } ?? .empty
         return WebPage.render("合作单位与密钥", user: user, notice: notice, status: status, body: """
             \(key)
-            <table><thead><tr><th scope="col">代码</th><th scope="col">名称</th><th scope="col">API 密钥</th></tr></thead><tbody>\(rows)</tbody></table>
+            <table><thead><tr><th scope="col">代码</th><th scope="col">名称</th><th scope="col">有效密钥</th><th scope="col">最近使用</th><th scope="col">API 密钥</th></tr></thead><tbody>\(rows)</tbody></table>
             <form class="card" method="post" action="/app/admin/partners">\(user.csrfField)<h2>新增合作单位</h2>
             <label for="code">代码（大写字母、数字，如 LNFIC）</label><input id="code" name="code" required value="\(input.code)">
             <label for="name">名称</label><input id="name" name="name" required value="\(input.name)">

@@ -10,12 +10,7 @@ struct CaseView {
     let user: WebUser
     let personalData: PersonalData?
 
-    static func time(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
+    static func time(_ date: Date) -> String { ShanghaiTime.minute(date) }
 
     func body(actions: Markup) -> Markup {
         let s = detail.summary

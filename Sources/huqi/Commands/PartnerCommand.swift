@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Store
 
 /// `huqi partner add|key`: partner organisations and their API keys.
@@ -27,13 +28,14 @@ struct PartnerCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "列出合作单位")
+        static let configuration = CommandConfiguration(abstract: "列出合作单位（代码、名称、有效密钥数、密钥最近使用时间）")
 
         func run() async throws {
             try await OperatorSession.run { session in
-                for partner in try await session.client.query("SELECT code, name FROM partners ORDER BY code") {
-                    let (code, name) = try partner.decode((String, String).self)
-                    print("\(code)\t\(name)")
+                print("代码\t名称\t有效密钥\t最近使用")
+                for entry in try await PartnerRepository(client: session.client).allKeys() {
+                    let used = entry.lastUsedAt.map(ShanghaiTime.minute) ?? "从未使用"
+                    print("\(entry.partner.code)\t\(entry.partner.name)\t\(entry.activeKeys)\t\(used)")
                 }
             }
         }

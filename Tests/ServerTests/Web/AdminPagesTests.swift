@@ -30,6 +30,14 @@ struct AdminPagesTests {
                 #expect(!secret.isEmpty && stored == 0, "the key's secret is not stored")
                 let partner = try await APIKeyRepository(client: client).authenticate(key)
                 #expect(partner.partnerID != nil, "the shown key works")
+                let listed = String(buffer: try await http.execute(uri: "/app/admin/partners", method: .get, headers: [.cookie: admin.cookie]).body)
+                let row = try #require(listed.split(separator: "<tr>").first { $0.contains("DLCHAMBER") })
+                #expect(row.contains("<td>1 个有效</td>") && !row.contains("从未使用"), "its key was just used: \(row)")
+                _ = try await APIKeyRepository(client: client).revoke(owner: .partner(id: try #require(partner.partnerID)),
+                                                                      by: AuditEvent(actor: "test", action: "api_key.revoke"),
+                                                                      entity: "partner", entityID: "DLCHAMBER")
+                let revoked = String(buffer: try await http.execute(uri: "/app/admin/partners", method: .get, headers: [.cookie: admin.cookie]).body)
+                #expect(try #require(revoked.split(separator: "<tr>").first { $0.contains("DLCHAMBER") }).contains("无有效密钥，无法上传"))
 
                 let short = try await WebClient.post(http, "/app/admin/users", ["login": "pros.new", "name": "新检察官", "unit": "210781", "role": "prosecutor",
                                                                                "password": "short", "csrf_token": admin.csrf], cookie: admin.cookie)
