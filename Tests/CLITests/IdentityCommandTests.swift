@@ -44,7 +44,7 @@ struct IdentityCommandTests {
         #expect(token.stdout.hasPrefix("huqi_"))
 
         let list = try await ChildProcess.run([huqi, "user", "list"], environment: env)
-        #expect(list.stdout.contains("wang.jz\t王锦州\t210700\tleader,prosecutor"))
+        #expect(list.stdout == "登录名\t姓名\t单位或合作单位\t角色\t状态\nwang.jz\t王锦州\t210700\tleader,prosecutor\t在用\n", "\(list.stdout)")
 
         let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
         let stored = try await client.query("SELECT password_hash FROM users WHERE login = 'wang.jz'")[0].decode(String.self, at: 0)

@@ -110,13 +110,14 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "列出用户（登录名、姓名、单位或合作单位、角色）")
+        static let configuration = CommandConfiguration(abstract: "列出用户（登录名、姓名、单位或合作单位、角色、状态）")
 
         func run() async throws {
             try await OperatorSession.run { session in
+                print("登录名\t姓名\t单位或合作单位\t角色\t状态")
                 for user in try await UserRepository(client: session.client).all() {
                     let home = user.unitCode ?? user.partnerCode ?? "-"
-                    print("\(user.login)\t\(user.displayName)\t\(home)\t\(user.roles.map(\.rawValue).joined(separator: ","))\(user.disabled ? "\t已停用" : "")")
+                    print("\(user.login)\t\(user.displayName)\t\(home)\t\(user.roles.map(\.rawValue).joined(separator: ","))\t\(user.disabled ? "已停用" : "在用")")
                 }
             }
         }
