@@ -413,6 +413,29 @@ struct BatchUploadTests {
         }
     }
 
+    @Test("in a batch of many rows about one enterprise and respondent, a row is compared with the group's first 20 rows only")
+    func duplicatesWithinLargeGroup() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            // 25 rows, same enterprise and respondent, claims of distinct characters (no shared
+            // trigram) — except row 25, which repeats row 3's claim, and row 24, which repeats
+            // row 22's: row 22 is past the group's first 20 rows, so row 24 is not compared with it.
+            func claim(_ n: Int) -> String {
+                String((0..<8).compactMap { UnicodeScalar(0x4E00 + n * 8 + $0).map(Character.init) })
+            }
+            let rows = (1...25).map { n in
+                let text = n == 25 ? claim(3) : n == 24 ? claim(22) : claim(n)
+                return "\(n),LN-\(1000 + n),锦州同一有限公司,91210700MADR9L8F50,凌海市,民营,王某,11010519491231002X,13804165678,某局,申诉,\(text),否,2026-11-20"
+            }
+            let summary = try await submit(rows, partner: fixture.partnerA.id, client: client)
+            #expect(summary.counts.accepted == 24 && summary.counts.duplicate == 1, "\(summary.counts)")
+            let links = try await client.query("""
+                SELECT c.external_ref, d.external_ref FROM cases c JOIN cases d ON d.id = c.possible_duplicate_of
+                """).map { try $0.decode((String, String).self) }
+            #expect(links.map { [$0.0, $0.1] } == [["LN-1025", "LN-1003"]])
+        }
+    }
+
     @Test("possible duplicates across partners are kept and linked, never dropped")
     func duplicates() async throws {
         try await TestDatabase.withClient { client in
