@@ -80,16 +80,19 @@ public enum CaseDeadlines {
             guard AccessPolicy.canLeadCases(principal) else { throw CaseActionError.leadersOnly }
             try locked.requireOpen()
             guard let row = try await connection.query("""
-                SELECT due_on, extended_days FROM case_deadlines
+                SELECT due_on, extended_days, day_mode FROM case_deadlines
                 WHERE id = \(deadlineID) AND case_id = \(caseID) AND kind = 'regulation_handling' AND closed_on IS NULL FOR UPDATE
                 """).first else {
                 throw CaseActionError(.conflict, code: "extension.not_applicable", message: "只有未结的信访条例办理期限可以延期。")
             }
-            let (due, extended) = try row.decode((CalendarDate, Int).self)
+            let (due, extended, modeName) = try row.decode((CalendarDate, Int, String).self)
             guard extended == 0 else {
                 throw CaseActionError(.conflict, code: "extension.already_used", message: "该期限已延期过一次，不能再次延期。")
             }
-            let newDue = clock.calendar.dueDate(startingAfter: due, period: .days(DeadlineKind.extensionDays), mode: clock.settings.dayMode)
+            // In the deadline's own day mode, as its period was counted (and as a recomputation
+            // after a calendar load replays it), even if the setting changed since.
+            let mode = DayMode(rawValue: modeName) ?? clock.settings.dayMode
+            let newDue = clock.calendar.dueDate(startingAfter: due, period: .days(DeadlineKind.extensionDays), mode: mode)
             try await connection.query("""
                 UPDATE case_deadlines SET due_on = \(newDue.date), extended_days = \(DeadlineKind.extensionDays),
                        extension_reason = \(reason), extended_by = \(principal.userID), provisional = provisional OR \(newDue.provisional)

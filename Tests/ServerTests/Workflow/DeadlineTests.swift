@@ -95,9 +95,15 @@ struct DeadlineTests {
             await #expect(throws: CaseActionError.self, "a reason is required") {
                 try await CaseDeadlines.extend(caseID: id, deadlineID: deadline, reason: " ", by: leader, address: "t", using: client)
             }
+            // The setting changes after the deadline began: the extension still counts in the
+            // deadline's own mode, as a recomputation after a calendar load would replay it.
+            try await client.query("UPDATE workflow_settings SET day_mode = 'working'")
             try await CaseDeadlines.extend(caseID: id, deadlineID: deadline, reason: "需要补充调查", by: leader, address: "t", using: client)
             let extended = try await client.query("SELECT due_on FROM case_deadlines WHERE id = \(deadline)")[0].decode(CalendarDate.self, at: 0)
             #expect(extended == clock.calendar.dueDate(startingAfter: due, period: .days(30), mode: .calendar).date)
+            #expect(extended != clock.calendar.dueDate(startingAfter: due, period: .days(30), mode: .working).date, "the two modes differ over 30 days")
+            let replay = try await client.withTransaction { try await DeadlineRecompute.run(years: [clock.today.year], actor: "test", on: $0) }
+            #expect(replay.moved.isEmpty, "a recomputation keeps the extended date: \(replay.moved)")
             do {
                 try await CaseDeadlines.extend(caseID: id, deadlineID: deadline, reason: "再延期", by: leader, address: "t", using: client)
                 Issue.record("a second extension must be refused")
