@@ -42,7 +42,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     router.add(middleware: DatabaseOutageMiddleware())
     router.add(middleware: LocalWriteMiddleware(caches: dependencies.caches))
     HealthController(database: dependencies.database, migrator: dependencies.migrator).register(on: router)
-    MetricsController(registry: dependencies.metrics, database: dependencies.database).register(on: router)
+    MetricsController(registry: dependencies.metrics, database: dependencies.database, caches: dependencies.caches).register(on: router)
     OpenAPIController().register(on: router)
     let api = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(keys: APIKeyRepository(client: dependencies.database),

@@ -138,6 +138,7 @@ struct ReadCacheTests {
             let token = world.token("leader.jz")
             try await CachingHarness.run(client: client) { http, caches in
                 _ = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
+                try await eventually("/metrics says the caches are in use") { try await CachingHarness.metricsSayUsable(http, true) }
                 try await CachingHarness.renameSilently(case: id, to: "断线期间改名", using: client)
                 let killed = try await client.query("""
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -145,6 +146,7 @@ struct ReadCacheTests {
                     """)
                 #expect(killed.count == 1, "the listener's session")
                 try await eventually("the caches stop being used") { !caches.isUsable }
+                try await eventually("/metrics says so") { try await CachingHarness.metricsSayUsable(http, false) }
                 #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String == "断线期间改名")
                 try await eventually("the listener is back") { caches.isUsable }
                 try await CachingHarness.renameSilently(case: id, to: "K2", using: client)
