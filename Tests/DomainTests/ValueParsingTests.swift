@@ -45,10 +45,15 @@ struct ValueParsingTests {
         #expect(try Phone(parsing: "0416 2345678").value == "0416-2345678")
         #expect(try Phone(parsing: "024-23456789").value == "024-23456789")
         #expect(try Phone(parsing: "13804165678").masked == "138****5678")
-        for bad in ["12345678901", "2345678", "0416-23456", "电话", "13804165678/电话"] {
+        #expect(try Phone(parsing: "１３８０４１６５６７８").value == "13804165678", "full-width digits")
+        #expect(try Phone(parsing: "0086 138 0416 5678").value == "13804165678")
+        #expect(try Phone(parsing: "（0416）2345678").value == "0416-2345678")
+        #expect(try Phone(parsing: "(010)12345678").value == "010-12345678")
+        #expect(try Phone(parsing: "\u{3000}13804165678\u{00A0}").value == "13804165678", "blanks from spreadsheets")
+        for bad in ["12345678901", "2345678", "0416-23456", "电话", "13804165678/电话", "", "+86", "1380416567８x", "-\u{301}13804165678", "12804165678"] {
             #expect((#expect(throws: FieldIssue.self) { try Phone(parsing: bad) })?.code == "phone.invalid")
         }
-        for two in ["13804165678/13912345678", "0416-2345678、13804165678", "13804165678；13912345678"] {
+        for two in ["13804165678/13912345678", "0416-2345678、13804165678", "13804165678；13912345678", "13804165678，13912345678", "13804165678,0416-2345678"] {
             let issue = #expect(throws: FieldIssue.self) { try Phone(parsing: two) }
             #expect(issue?.code == "phone.multiple" && issue?.message.contains("只能填一个号码") == true, "\(two)")
         }
