@@ -10,8 +10,6 @@ struct CaseView {
     let user: WebUser
     let personalData: PersonalData?
 
-    static func time(_ date: Date) -> String { ShanghaiTime.minute(date) }
-
     func body(actions: Markup) -> Markup {
         let s = detail.summary
         let triage: Markup = """
@@ -64,7 +62,7 @@ struct CaseView {
         guard detail.summary.assigneeID != nil, detail.summary.assigneeID == user.principal.userID else { return .empty }
         let lease: Markup = detail.summary.leaseUntil.map { until in
             """
-            <p class="hint">领取有效至 \(Self.time(until))，期间无任何操作则退回队列；每次办理都会自动续期。</p>
+            <p class="hint">领取有效至 \(ShanghaiTime.minute(until))，期间无任何操作则退回队列；每次办理都会自动续期。</p>
             <form method="post" action="/app/cases/\(detail.summary.id)/renew">\(user.csrfField)<button type="submit" class="secondary">延长领取</button></form>
             """
         } ?? .empty
@@ -99,7 +97,7 @@ struct CaseView {
                 Markup("：\(e.fromStage.flatMap { Stage(rawValue: $0)?.chineseName } ?? "—") → \(Stage(rawValue: to)?.chineseName ?? to)")
             } ?? .empty
             let details: Markup = e.kind == "transition" ? TransitionDetails.markup(e.payload) : .empty
-            return "<li><time>\(Self.time(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")\(details)</li>"
+            return "<li><time>\(ShanghaiTime.minute(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")\(details)</li>"
         }
         return "<ol class=\"timeline\">\(items)</ol>"
     }
