@@ -38,3 +38,26 @@ enum StagingCopy {
         return bytes
     }
 }
+
+/// A normalized row as the text fields of one COPY line into `staging`.
+enum StagingRow {
+    static func fields(of row: NormalizedRow) -> [String?] {
+        let extra = JSONText.object(row.raw.extra)
+        let raw = "{\"cells\":" + JSONText.object(row.raw.cells) + ",\"extra\":" + extra + "}"
+        let issues = JSONText.issues(row.issues)
+        guard let record = row.record else {
+            return [String(row.raw.number), "f", row.raw.cells["external_ref"]] + Array(repeating: nil, count: 22) + [raw, issues]
+        }
+        return [
+            String(row.raw.number), "t", record.externalRef,
+            record.seq.map(String.init), record.enterpriseName, record.creditCode, record.regionCode,
+            record.enterpriseKind?.rawValue, record.reporterName, record.reporterIDNumber, record.phone, record.respondent,
+            record.matterType?.rawValue, record.claim, record.petitionedBefore.map { $0 ? "t" : "f" },
+            record.firstPetitionDate?.description, record.petitionCount.map(String.init), record.amountWan.map { "\($0)" },
+            record.litigationStage?.rawValue, record.handedOverOn.description, record.remarks, extra,
+            row.triage.map { $0.petitionRelated ? "t" : "f" }, row.triage.flatMap { $0.reasons.postgresText },
+            row.triage.map { String($0.ruleSetVersion) },
+            raw, issues,
+        ]
+    }
+}

@@ -17,24 +17,23 @@ public enum CaseDeadlines {
             """)[0].decode(Int64.self, at: 0)
     }
 
-    /// The two reply deadlines of every case a batch created, as two set-based inserts: all
-    /// cases of one batch are accepted on the same day, so their due dates are the same (the
-    /// cases' `next_due_on` was written with them, see `WorkflowIntake.firstDueOn`).
-    static func createForNewCases(ofBatch batchID: Int64, clock: WorkflowClock, on connection: PostgresConnection) async throws {
+    /// The two reply deadlines of every case a batch created, in one set-based insert over
+    /// `batch_cases` (see `WorkflowIntake`): all cases of one batch are accepted on the same
+    /// day, so their due dates are the same (the cases' `next_due_on` was written with them,
+    /// see `WorkflowIntake.firstDueOn`). They start on the cases' `accepted_on`, the
+    /// transaction's date in Beijing.
+    static func createForNewCases(clock: WorkflowClock, on connection: PostgresConnection) async throws {
         let dues = [DeadlineKind.proceduralReply, .resultReply].map { kind in
             (kind, clock.calendar.dueDate(startingAfter: clock.today, period: kind.period, mode: clock.settings.dayMode))
         }
-        // Both kinds in one pass over the batch's new cases, found through its rows (an index):
-        // `cases.first_batch_id` has none, and a scan of every case made a 10-row upload into a
-        // database of 200 000 cases take 40 ms here.
         let kinds = PostgresQuery.joined(dues.map { kind, due in "(\(kind.rawValue)::text, \(due.date)::date, \(due.provisional)::boolean)" },
                                          separator: ", ")
         try await connection.query("""
             INSERT INTO case_deadlines (case_id, kind, starts_on, original_due_on, due_on, day_mode, provisional)
-            SELECT c.id, k.kind, c.accepted_on, k.due, k.due, \(clock.settings.dayMode.rawValue), k.provisional
-            FROM batch_rows r JOIN cases c ON c.id = r.case_id CROSS JOIN (VALUES \(kinds)) AS k (kind, due, provisional)
-            WHERE r.batch_id = \(batchID) AND r.outcome IN ('accepted', 'duplicate')
-            ORDER BY c.id, k.kind
+            SELECT b.case_id, k.kind, (now() AT TIME ZONE 'Asia/Shanghai')::date, k.due, k.due, \(clock.settings.dayMode.rawValue), k.provisional
+            FROM batch_cases b CROSS JOIN (VALUES \(kinds)) AS k (kind, due, provisional)
+            WHERE b.outcome IN ('accepted', 'duplicate')
+            ORDER BY b.case_id, k.kind
             """)
     }
 

@@ -44,8 +44,6 @@ enum CachingHarness {
         return (Int(response.status.code), object)
     }
 
-    /// Changes a case's enterprise name without any trigger firing (so nothing is announced):
-    /// what a page then shows tells whether it came from memory or from the database.
     /// Whether `/metrics` reports the caches as used (what an operator's alert reads). Poll it:
     /// other tests' routers set the same process-wide gauges when they are scraped.
     static func metricsSayUsable(_ http: any TestClientProtocol, _ usable: Bool) async throws -> Bool {
@@ -54,6 +52,8 @@ enum CachingHarness {
         return line.flatMap { Double($0.split(separator: " ").last ?? "") } == (usable ? 1 : 0)
     }
 
+    /// Changes a case's enterprise name without any trigger firing (so nothing is announced):
+    /// what a page then shows tells whether it came from memory or from the database.
     static func renameSilently(case id: Int64, to name: String, using client: PostgresClient) async throws {
         try await client.withTransaction { connection in
             try await connection.query("SET LOCAL session_replication_role = replica")

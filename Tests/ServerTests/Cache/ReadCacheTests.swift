@@ -149,11 +149,17 @@ struct ReadCacheTests {
                 try await eventually("/metrics says so") { try await CachingHarness.metricsSayUsable(http, false) }
                 #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String == "断线期间改名")
                 try await eventually("the listener is back") { caches.isUsable }
-                try await CachingHarness.renameSilently(case: id, to: "K2", using: client)
-                _ = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
-                try await CachingHarness.renameSilently(case: id, to: "K3", using: client)
-                #expect(try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String == "K2",
-                        "kept again once the listener is back")
+                // Kept again: a page read once is answered from memory after a silent change. Tried a
+                // few times: forgetting too much is always allowed (it costs a read, never a wrong
+                // answer), and a full test run once saw the first try miss.
+                var attempt = 0
+                try await eventually("pages are kept again once the listener is back") {
+                    attempt += 1
+                    try await CachingHarness.renameSilently(case: id, to: "K\(attempt)", using: client)
+                    _ = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
+                    try await CachingHarness.renameSilently(case: id, to: "K\(attempt) 之后", using: client)
+                    return try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String == "K\(attempt)"
+                }
             }
         }
     }

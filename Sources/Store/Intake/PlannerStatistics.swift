@@ -1,0 +1,47 @@
+import Postgres
+
+/// Keeps the planner's row counts of `cases` and `batch_rows` true while a large batch is
+/// written, so the foreign-key checks of the batch's rows, events and deadlines find each case
+/// through the primary key.
+///
+/// Each of those checks is a planned query (`SELECT 1 FROM cases WHERE id = $1 FOR KEY SHARE`).
+/// When `pg_class` says `cases` holds no rows while it has many pages, the planner believes every
+/// index of it is empty and may pick `cases_unit_stage_due_idx` (`id` is its fourth column): each
+/// check then reads that whole index — 18 minutes for the batch rows of a 200 000-row import,
+/// O(rows²). The count goes to zero when autovacuum vacuums the dead rows of a killed import while
+/// its retry is writing (VACUUM does not count another transaction's uncommitted rows) — seen in
+/// `ops/faults/crash-import` — or when a new database's first statistics were taken empty.
+///
+/// ANALYZE inside the batch's transaction counts the batch's own rows and makes the planner
+/// replan. It runs only when the count is far off, before each statement whose checks look up
+/// cases. What it cannot prevent: a vacuum finishing *during* one of those statements, whose
+/// checks are then replanned on the empty count (NOTES.md, twelfth session).
+enum PlannerStatistics {
+    /// Analyzes those of `tables` whose row count in `pg_class` is under half of `atLeast`.
+    static func refreshIfStale(_ tables: [Table], atLeast rows: Int, on connection: PostgresConnection) async throws {
+        guard rows > 0 else { return }
+        let names = PostgresQuery.joined(tables.map { "\($0.rawValue)::regclass" }, separator: ", ")
+        let stale = try await connection.query("""
+            SELECT c.relname::text FROM pg_class c WHERE c.oid IN (\(names)) AND c.reltuples < 0.5 * \(rows)
+            """).map { try $0.decode(String.self, at: 0) }
+        for name in stale {
+            guard let table = Table(rawValue: name) else { continue }
+            try await connection.query("ANALYZE \(unescaped: table.analyzed)")
+        }
+    }
+
+    /// The tables whose counts the intake keeps current.
+    enum Table: String {
+        case cases
+        case batchRows = "batch_rows"
+
+        /// The table with the columns worth sampling: its row count is the point; the columns are
+        /// those the intake and the queues join and filter on (sampling the jsonb cells is slow).
+        var analyzed: String {
+            switch self {
+            case .cases: "cases (id, partner_id, external_ref, unit_code)"
+            case .batchRows: "batch_rows (batch_id, case_id, outcome)"
+            }
+        }
+    }
+}
