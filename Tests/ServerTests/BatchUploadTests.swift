@@ -117,48 +117,6 @@ struct BatchUploadTests {
         }
     }
 
-    @Test("statistics emptied by a rolled-back batch (as autovacuum leaves them after a killed import) are refreshed in the next import, which finds its cases by their key")
-    func staleStatistics() async throws {
-        try await TestDatabase.withClient { client in
-            let fixture = try await IdentityFixture.make(client: client)
-            let n = 1000
-            let rows = BatchSamples.validRows(n)
-            // Written, then rolled back; VACUUM then counts no live rows in its full pages, as
-            // autovacuum does after a killed import (while the retry runs, its rows uncommitted).
-            _ = try await submit(rows, partner: fixture.partnerA.id, batchNumber: nil, dryRun: true, client: client)
-            try await client.query("VACUUM cases")
-            try await client.query("VACUUM batch_rows")
-            func tuples(_ table: String) async throws -> Double {
-                try await client.query("SELECT reltuples::float8 FROM pg_class WHERE relname = \(table)")[0].decode(Double.self, at: 0)
-            }
-            let (emptyCases, emptyRows) = (try await tuples("cases"), try await tuples("batch_rows"))
-            #expect(emptyCases == 0 && emptyRows == 0, "the planner would expect every index of them to be empty")
-            // The import on its own sessions: their index statistics are reported when they end.
-            let importer = PostgresClient(configuration: client.configuration, options: .init(maximumConnections: 1), logger: TestDatabase.logger)
-            let summary = try await submit(rows, partner: fixture.partnerA.id, batchNumber: nil, client: importer)
-            await importer.shutdown()
-            #expect(summary.counts.accepted == n)
-            let (cases, batchRows) = (try await tuples("cases"), try await tuples("batch_rows"))
-            #expect(cases >= Double(n) && batchRows >= Double(n))
-            // Found by ops/faults/crash-import: planned on those statistics, the foreign-key checks
-            // of the rows written after the cases looked each case up through another index of
-            // `cases`, reading the whole index per row — 18 minutes at 200 000 rows. By its key,
-            // each check reads one entry. (At this size the planner happens to pick the key even
-            // on empty statistics; the row counts above are what fails without the refresh.)
-            var reads: [(String, Int)] = []
-            try await eventually("the import's sessions have reported their index reads", seconds: 10) {
-                _ = try await client.query("SELECT pg_stat_clear_snapshot()")
-                reads = try await client.query("""
-                    SELECT indexrelname::text, idx_tup_read FROM pg_stat_user_indexes WHERE relname = 'cases' ORDER BY 1
-                    """).map { try $0.decode((String, Int).self) }
-                return reads.contains { $0.0 == "cases_pkey" && $0.1 >= n }
-            }
-            for (index, read) in reads {
-                #expect(read <= 20 * n, "\(index): \(read) entries read for \(n) new cases")
-            }
-        }
-    }
-
     @Test("a corrected re-upload of 3 rows updates those cases and keeps 3 earlier versions; unchanged rows stay at version 1")
     func corrections() async throws {
         try await TestDatabase.withClient { client in

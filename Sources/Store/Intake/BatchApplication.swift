@@ -49,6 +49,7 @@ struct BatchApplication {
             ) ON COMMIT DROP
             """)
         let staged = try await connection.copyFrom("COPY staging FROM STDIN") { writer in try await StagingCopy.run(rows, into: writer) }
+        try await PlannerStatistics.holdOffVacuum(rows: staged, on: connection)
         // A temp table has no statistics: without them the joins below become nested loops. Only
         // the join columns: sampling the raw cells and issues (jsonb) took over a second on 50 000 rows.
         try await connection.query("ANALYZE staging (row_number, ok, external_ref, credit_code, respondent)")

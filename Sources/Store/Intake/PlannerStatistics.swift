@@ -12,14 +12,31 @@ import Postgres
 /// its retry is writing (VACUUM does not count another transaction's uncommitted rows) — seen in
 /// `ops/faults/crash-import` — or when a new database's first statistics were taken empty.
 ///
-/// ANALYZE inside the batch's transaction counts the batch's own rows and makes the planner
-/// replan. It runs only when the count is far off, before each statement whose checks look up
-/// cases. What it cannot prevent: a vacuum finishing *during* one of those statements, whose
-/// checks are then replanned on the empty count (NOTES.md, twelfth session).
-enum PlannerStatistics {
-    /// Analyzes those of `tables` whose row count in `pg_class` is under half of `atLeast`.
+/// Two defences, for large batches only (`largeBatch` rows or more: smaller ones cannot take
+/// long even on a wrong plan). ANALYZE inside the batch's transaction counts the batch's own rows
+/// and makes the planner replan; it runs only when the count is far off, right after the cases
+/// are written and before the deadlines. And the batch keeps autovacuum off `cases` until it commits
+/// (`holdOffVacuum`): a vacuum finishing *during* a statement got that statement's checks
+/// replanned on the empty count (seen: the deadlines of a retried 200 000-row import, 5 minutes
+/// and counting, with the refresh done just before the statement).
+public enum PlannerStatistics {
+    /// From how many rows a batch is large: it keeps autovacuum off `cases` and the statistics
+    /// current. Smaller batches neither wait for a vacuum or a large batch nor make others wait.
+    public static let largeBatch = 10_000
+
+    /// For a batch of `rows` rows or more: takes `SHARE UPDATE EXCLUSIVE` on `cases` until the
+    /// transaction ends. Autovacuum skips a table it cannot lock, and a running one is cancelled
+    /// when it blocks this request; reads and writes of cases go on (they take weaker locks). The
+    /// cost: two such batches take turns, and so do `CREATE INDEX CONCURRENTLY` and a manual VACUUM.
+    static func holdOffVacuum(rows: Int, on connection: PostgresConnection) async throws {
+        guard rows >= largeBatch else { return }
+        try await connection.query("LOCK TABLE cases IN SHARE UPDATE EXCLUSIVE MODE")
+    }
+
+    /// For a large batch of `atLeast` rows: analyzes those of `tables` whose row count in
+    /// `pg_class` is under half of that. (ANALYZE takes the lock `holdOffVacuum` took.)
     static func refreshIfStale(_ tables: [Table], atLeast rows: Int, on connection: PostgresConnection) async throws {
-        guard rows > 0 else { return }
+        guard rows >= largeBatch else { return }
         let names = PostgresQuery.joined(tables.map { "\($0.rawValue)::regclass" }, separator: ", ")
         let stale = try await connection.query("""
             SELECT c.relname::text FROM pg_class c WHERE c.oid IN (\(names)) AND c.reltuples < 0.5 * \(rows)

@@ -24,7 +24,9 @@ enum CachingHarness {
         let listener = ChangeListener(database: client, caches: caches, heartbeat: .milliseconds(100), logger: TestDatabase.logger)
         let listening = Task { try await listener.run() }
         do {
-            try await eventually("the caches become usable") { caches.isUsable }
+            // A precondition, not a measurement: a new session, LISTEN and one heartbeat took over
+            // 5 s while a 200 000-row import ran beside a full test run on two cores.
+            try await eventually("the caches become usable", seconds: 30) { caches.isUsable }
             let app = Application(router: buildRouter(dependencies), logger: TestDatabase.logger)
             let result = try await app.test(.router) { http in try await body(http, caches) }
             listening.cancel()
