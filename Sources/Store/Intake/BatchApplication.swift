@@ -28,9 +28,7 @@ struct BatchApplication {
         "amount_wan", "litigation_stage", "handed_over_on", "remarks", "extra",
     ]
 
-    /// Applies the batch; returns how many rows it had.
-    @discardableResult
-    func run(_ rows: any NormalizedRowSource) async throws -> Int {
+    func run(_ rows: any NormalizedRowSource) async throws {
         try await connection.query("""
             CREATE TEMP TABLE staging (
                 row_number int PRIMARY KEY, ok boolean NOT NULL, external_ref text,
@@ -130,7 +128,7 @@ struct BatchApplication {
             FROM staging s LEFT JOIN batch_cases b USING (row_number)
             ORDER BY s.row_number
             """)
-        let total = try await connection.query("""
+        try await connection.query("""
             UPDATE batches b SET total = r.total, accepted = r.accepted, updated = r.updated, unchanged = r.unchanged,
                                  duplicate = r.duplicate, rejected = r.rejected, warnings = r.warnings
             FROM (SELECT count(*) AS total,
@@ -142,10 +140,8 @@ struct BatchApplication {
                          count(*) FILTER (WHERE outcome <> 'rejected' AND issues @> '[{"severity": "warning"}]') AS warnings
                   FROM batch_rows WHERE batch_id = \(batchID)) r
             WHERE b.id = \(batchID)
-            RETURNING b.total
-            """)[0].decode(Int.self, at: 0)
-        try await PlannerStatistics.refreshIfStale([.cases, .batchRows], atLeast: total, on: connection)
-        return total
+            """)
+        try await PlannerStatistics.refreshIfStale([.batchRows], atLeast: staged, on: connection)
     }
 
     /// One audit event per case the batch created or changed, in row order.

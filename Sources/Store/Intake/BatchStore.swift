@@ -107,9 +107,9 @@ public struct BatchStore: Sendable {
             """)[0].decode(Int64.self, at: 0)
         if case .rows(_, _, let rows, _) = content {
             let clock = try await WorkflowClock.read(on: connection)
-            let total = try await BatchApplication(batchID: batchID, partnerID: submission.partnerID,
-                                                   firstDueOn: WorkflowIntake.firstDueOn(clock), connection: connection).run(rows)
-            try await WorkflowIntake.start(batchID: batchID, rows: total, actor: submission.uploader, clock: clock, on: connection)
+            try await BatchApplication(batchID: batchID, partnerID: submission.partnerID,
+                                       firstDueOn: WorkflowIntake.firstDueOn(clock), connection: connection).run(rows)
+            try await WorkflowIntake.start(batchID: batchID, actor: submission.uploader, clock: clock, on: connection)
             try await BatchApplication.auditCases(batchID: batchID, actor: submission.uploader, on: connection)
         }
         var event = submission.uploader

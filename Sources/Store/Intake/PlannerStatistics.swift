@@ -15,7 +15,8 @@ import Postgres
 /// Two defences, for large batches only (`largeBatch` rows or more: smaller ones cannot take
 /// long even on a wrong plan). ANALYZE inside the batch's transaction counts the batch's own rows
 /// and makes the planner replan; it runs only when the count is far off, right after the cases
-/// are written and before the deadlines. And the batch keeps autovacuum off `cases` until it commits
+/// are written (and `batch_rows` after its rows, for the reads after the commit). And the batch
+/// keeps autovacuum off `cases` until it commits
 /// (`holdOffVacuum`): a vacuum finishing *during* a statement got that statement's checks
 /// replanned on the empty count (seen: the deadlines of a retried 200 000-row import, 5 minutes
 /// and counting, with the refresh done just before the statement).

@@ -12,10 +12,9 @@ enum WorkflowIntake {
         clock.calendar.dueDate(startingAfter: clock.today, period: DeadlineKind.proceduralReply.period, mode: clock.settings.dayMode).date
     }
 
-    /// Writes them for a batch of `rows` rows, right after `BatchApplication.run` (which leaves the
-    /// statistics of `cases` current). They are checked again before the deadlines: each row's
-    /// foreign-key check looks its case up (see `PlannerStatistics`).
-    static func start(batchID: Int64, rows: Int, actor: AuditEvent, clock: WorkflowClock, on connection: PostgresConnection) async throws {
+    /// Writes them right after `BatchApplication.run`, which left the planner's statistics of
+    /// `cases` current and, for a large batch, autovacuum locked out (see `PlannerStatistics`).
+    static func start(batchID: Int64, actor: AuditEvent, clock: WorkflowClock, on connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO case_events (case_id, kind, from_stage, to_stage, actor, note, payload)
             SELECT b.case_id, CASE b.outcome WHEN 'updated' THEN 'update' ELSE 'intake' END,
@@ -26,7 +25,6 @@ enum WorkflowIntake {
             WHERE b.outcome IN ('accepted', 'duplicate', 'updated')
             ORDER BY b.row_number
             """)
-        try await PlannerStatistics.refreshIfStale([.cases], atLeast: rows, on: connection)
         try await CaseDeadlines.createForNewCases(clock: clock, on: connection)
     }
 }
