@@ -120,7 +120,7 @@ struct BatchApplication {
             WHERE b.outcome IN ('accepted', 'duplicate')
             ORDER BY b.row_number
             """)
-        try await PlannerStatistics.refreshIfStale([.cases], atLeast: staged, on: connection)
+        try await PlannerStatistics.refreshIfStale(.cases, atLeast: staged, on: connection)
         // Every row of the file, with its outcome: rows with a case are in `batch_cases`, the rest were rejected.
         try await connection.query("""
             INSERT INTO batch_rows (batch_id, row_number, outcome, case_id, raw, issues)
@@ -141,7 +141,7 @@ struct BatchApplication {
                   FROM batch_rows WHERE batch_id = \(batchID)) r
             WHERE b.id = \(batchID)
             """)
-        try await PlannerStatistics.refreshIfStale([.batchRows], atLeast: staged, on: connection)
+        try await PlannerStatistics.refreshIfStale(.batchRows, atLeast: staged, on: connection)
     }
 
     /// One audit event per case the batch created or changed, in row order.

@@ -34,18 +34,14 @@ public enum PlannerStatistics {
         try await connection.query("LOCK TABLE cases IN SHARE UPDATE EXCLUSIVE MODE")
     }
 
-    /// For a large batch of `atLeast` rows: analyzes those of `tables` whose row count in
-    /// `pg_class` is under half of that. (ANALYZE takes the lock `holdOffVacuum` took.)
-    static func refreshIfStale(_ tables: [Table], atLeast rows: Int, on connection: PostgresConnection) async throws {
+    /// For a large batch of `atLeast` rows: analyzes `table` when its row count in `pg_class` is
+    /// under half of that. (ANALYZE takes the lock `holdOffVacuum` took.)
+    static func refreshIfStale(_ table: Table, atLeast rows: Int, on connection: PostgresConnection) async throws {
         guard rows >= largeBatch else { return }
-        let names = PostgresQuery.joined(tables.map { "\($0.rawValue)::regclass" }, separator: ", ")
         let stale = try await connection.query("""
-            SELECT c.relname::text FROM pg_class c WHERE c.oid IN (\(names)) AND c.reltuples < 0.5 * \(rows)
-            """).map { try $0.decode(String.self, at: 0) }
-        for name in stale {
-            guard let table = Table(rawValue: name) else { continue }
-            try await connection.query("ANALYZE \(unescaped: table.analyzed)")
-        }
+            SELECT reltuples < 0.5 * \(rows) FROM pg_class WHERE oid = \(table.rawValue)::regclass
+            """)[0].decode(Bool.self, at: 0)
+        if stale { try await connection.query("ANALYZE \(unescaped: table.analyzed)") }
     }
 
     /// The tables whose counts the intake keeps current.
