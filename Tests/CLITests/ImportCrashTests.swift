@@ -53,4 +53,43 @@ struct ImportCrashTests {
         #expect(try await state() == (1, rowCount, rowCount))
         await client.shutdown()
     }
+
+    @Test("a killed import's database session ends within seconds, even while it waits for a lock")
+    func killedImportLeavesTheDatabase() async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        _ = try await IdentityFixture.make(client: client)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-gone-\(UUID().uuidString).csv")
+        try Data(BatchSamples.csv(BatchSamples.validRows(PlannerStatistics.largeBatch, prefix: "G"))).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        // A session holding the lock a vacuum takes: a batch this large waits for it once its
+        // rows are staged, and would wait for as long as the lock is held.
+        let holder = try await PostgresConnection.connect(configuration: client.configuration, logger: TestDatabase.logger)
+        try await holder.query("BEGIN")
+        try await holder.query("LOCK TABLE cases IN SHARE UPDATE EXCLUSIVE MODE")
+        let child = try ChildProcess([huqi, "import", file.path, "--partner", "LNFIC"], environment: ["HUQI_DATABASE_URL": url])
+        var waiting: [Int32] = []
+        try await eventually("the import waits for the lock on cases", seconds: 120) {
+            waiting = try await client.query("""
+                SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+                WHERE a.datname = current_database() AND l.relation = 'cases'::regclass AND NOT l.granted
+                """).map { try $0.decode(Int32.self, at: 0) }
+            return !waiting.isEmpty
+        }
+        child.signal(SIGKILL)
+        _ = try await child.wait()
+
+        // The server notices the closed connection at its next check (every second), not at the
+        // end of a wait or statement that may take minutes.
+        try await eventually("the killed import's session is gone while the lock is still held", seconds: 10) {
+            try await client.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(waiting))")[0].decode(Int.self, at: 0) == 0
+        }
+        try await holder.query("COMMIT")
+        await holder.close()
+        let stored = try await client.query("SELECT (SELECT count(*) FROM batches) + (SELECT count(*) FROM cases)")[0].decode(Int.self, at: 0)
+        #expect(stored == 0, "nothing of the killed batch is kept")
+        await client.shutdown()
+    }
 }
