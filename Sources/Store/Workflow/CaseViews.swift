@@ -72,6 +72,8 @@ public struct CaseEventView: Sendable, Codable, Equatable {
     public var fromStage: String?
     public var toStage: String?
     public var actor: String
+    /// Who acted, in Chinese: a person's name, `辽宁省工商联（接口上传）` for a partner's API key,
+    /// `命令行（root）` for a command, `系统` for the scheduler; nil for any other actor.
     public var actorName: String?
     public var occurredAt: Date
     public var note: String

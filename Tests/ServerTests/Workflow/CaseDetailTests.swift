@@ -61,4 +61,33 @@ struct CaseDetailTests {
             #expect(detail.holdReason == "等待补充材料")
         }
     }
+
+    @Test("the timeline names who acted in Chinese: a partner's key by the partner, a command by its login, a person by name, the scheduler as 系统")
+    func actorNames() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WorkflowWorld.make(client: client)
+            func upload(_ rows: [String], by uploader: AuditEvent) async throws {
+                _ = try await BatchIntake(client: client).submit(BatchSubmission(
+                    partnerID: world.identity.partnerA.id, batchNumber: nil, uploader: uploader,
+                    payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
+            }
+            let partnerKey = try await APIKeyRepository(client: client).authenticate(world.identity.keyA.plaintext)
+            try await upload(WorkflowWorld.rows(1, prefix: "N", petition: true), by: AuditEvent(by: partnerKey, action: "batch.upload"))
+            // The same case corrected from the command line (`huqi import` run by the login ops).
+            try await upload(WorkflowWorld.rows(1, prefix: "N", petition: true, claimSuffix: "及利息"),
+                             by: AuditEvent(actor: "cli:ops", actorLabel: "ops", action: "cli.run"))
+            let prosecutor = try await world.principal("pros.jz")
+            let id = try await world.caseID("N-1")
+            #expect(try await CaseQueue.claimNext(unit: nil, stage: .triage, by: prosecutor, address: "t", using: client) == id)
+            try await client.query("UPDATE cases SET lease_until = now() - interval '1 second' WHERE id = \(id)")
+            #expect(try await CaseQueue.expireLeases(using: client) == 1)
+
+            let detail = try #require(try await CaseQueries.detail(id: id, for: prosecutor, using: client))
+            #expect(detail.events.map(\.kind) == ["intake", "update", "claim", "lease_expired"])
+            #expect(detail.events.map(\.actorName) == [
+                "辽宁省工商业联合会（接口上传）", "命令行（ops）", world.identity.users["pros.jz"]?.displayName, "系统",
+            ])
+            #expect(detail.events.map(\.actor).first?.hasPrefix("partner:") == true, "the raw actor stays for programs")
+        }
+    }
 }
