@@ -41,6 +41,7 @@ struct BatchPages: Sendable {
         let rows: [Markup] = batches.prefix(Self.pageSize).map { batch in
             """
             <tr><td><a href="/app/batches/\(batch.batchID ?? 0)">\(batch.batchID ?? 0)</a></td><td>\(batch.batchNumber.map(String.init) ?? "—")</td>
+            <td>\(batch.receivedAt.map(ShanghaiTime.minute) ?? "—")</td><td>\(batch.uploaderName ?? batch.uploadedBy ?? "—")</td>
             <td>\(Self.statusName(batch.status))</td><td>\(batch.format.uppercased())</td><td class="num">\(batch.counts.total)</td>
             <td class="num">\(batch.counts.accepted)</td><td class="num">\(batch.counts.updated)</td><td class="num">\(batch.counts.duplicate)</td>
             <td class="num">\(batch.counts.rejected)</td></tr>
@@ -51,9 +52,10 @@ struct BatchPages: Sendable {
             <h2>本单位的批次</h2>
             <p>排序：\(Markup(sortLinks, separator: " · "))</p>
             <table>
-            <thead><tr><th scope="col">批次</th><th scope="col">第几批</th><th scope="col">状态</th><th scope="col">格式</th><th scope="col">总行数</th>
+            <thead><tr><th scope="col">批次</th><th scope="col">第几批</th><th scope="col">上传时间</th><th scope="col">上传人</th>
+            <th scope="col">状态</th><th scope="col">格式</th><th scope="col">总行数</th>
             <th scope="col">新增</th><th scope="col">更正</th><th scope="col">疑似重复</th><th scope="col">拒绝</th></tr></thead>
-            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"9\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
+            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"11\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
             \(WebPaging.links(path: "/app/batches", query: ["sort": sort.rawValue], page: page, hasMore: batches.count > Self.pageSize))
             """)
     }
@@ -132,6 +134,7 @@ struct BatchPages: Sendable {
             <div><dt>疑似重复</dt><dd>\(c.duplicate)</dd></div><div><dt>拒绝</dt><dd id="count-rejected">\(c.rejected)</dd></div>
             <div><dt>含警告</dt><dd>\(c.warnings)</dd></div>
             </dl>
+            \(Self.fileFacts(summary))
             \(summary.errorMessage.map { Markup("<p class=\"notice error\">\($0)</p>") } ?? .empty)
             <h2>问题行</h2>
             \(summary.batchID.map { Markup("<p>下载问题清单：<a href=\"/api/v1/batches/\($0)/errors?format=xlsx\" download>Excel</a> · <a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>CSV</a></p>") } ?? .empty)
@@ -140,6 +143,27 @@ struct BatchPages: Sendable {
             \(cut)
             <p><a href="/app/batches">返回批次列表</a></p>
             """)
+    }
+
+    /// When, from whom and what file: the facts a partner checks before asking "did it arrive?".
+    static func fileFacts(_ summary: BatchSummary) -> Markup {
+        guard let receivedAt = summary.receivedAt else { return .empty }
+        return """
+            <section class="card" aria-labelledby="file"><h2 id="file">文件</h2><dl class="facts">
+            <dt>上传时间</dt><dd id="received-at">\(ShanghaiTime.minute(receivedAt))</dd>
+            <dt>上传人</dt><dd id="uploader">\(summary.uploaderName ?? summary.uploadedBy ?? "—")</dd>
+            <dt>合作单位</dt><dd>\(summary.partner ?? "—")</dd><dt>第几批</dt><dd>\(summary.batchNumber.map(String.init) ?? "—")</dd>
+            <dt>格式</dt><dd>\(summary.format.uppercased())</dd><dt>大小</dt><dd>\(summary.byteSize.map(fileSize) ?? "—")</dd>
+            <dt>SHA-256</dt><dd><code>\(summary.sha256 ?? "—")</code></dd>
+            </dl></section>
+            """
+    }
+
+    /// `812 字节`, `9.2 KB`, `48.0 MB`.
+    static func fileSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) 字节" }
+        if bytes < 1024 * 1024 { return String(format: "%.1f KB", Double(bytes) / 1024) }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
     static func statusName(_ status: String) -> String {

@@ -20,13 +20,14 @@ public struct RowProblem: Sendable, Codable, Equatable {
 public enum BatchQueries {
     /// The summary of a stored batch.
     static func summary(id: Int64, on connection: PostgresConnection) async throws -> BatchSummary {
-        let row = try await connection.query("""
-            SELECT id, status, format, encoding, batch_no, total, accepted, updated, unchanged, duplicate, rejected, warnings,
-                   error_code, error_message, file_warnings
-            FROM batches WHERE id = \(id)
-            """)[0]
-        return try decodeSummary(row)
+        try decodeSummary(try await connection.query("SELECT \(unescaped: summaryColumns) WHERE b.id = \(id)")[0])
     }
+
+    /// What a summary is read from: the batch, its partner's code, who uploaded it by name.
+    static let summaryColumns = """
+        b.*, p.code AS partner_code, actor_name(b.uploaded_by) AS uploader_name, encode(b.payload_sha256, 'hex') AS sha256_hex
+        FROM batches b JOIN partners p ON p.id = b.partner_id
+        """
 
     static func decodeSummary(_ row: PostgresRow) throws -> BatchSummary {
         var counts = BatchSummary.Counts()
@@ -34,12 +35,16 @@ public enum BatchQueries {
             try (row.decode(Int.self, "total"), row.decode(Int.self, "accepted"), row.decode(Int.self, "updated"),
                  row.decode(Int.self, "unchanged"), row.decode(Int.self, "duplicate"), row.decode(Int.self, "rejected"),
                  row.decode(Int.self, "warnings"))
-        return BatchSummary(
+        var summary = BatchSummary(
             batchID: try row.decode(Int64.self, "id"), status: try row.decode(String.self, "status"),
             format: try row.decode(String.self, "format"), encoding: try row.decode(String?.self, "encoding"),
             batchNumber: try row.decode(Int?.self, "batch_no"), counts: counts, replayed: false,
             errorCode: try row.decode(String?.self, "error_code"), errorMessage: try row.decode(String?.self, "error_message"),
             fileWarnings: try row.decode(PostgresJSON<[FieldIssue]>.self, "file_warnings").value)
+        (summary.receivedAt, summary.partner, summary.uploadedBy, summary.uploaderName, summary.byteSize, summary.sha256) =
+            try (row.decode(Date.self, "received_at"), row.decode(String.self, "partner_code"), row.decode(String.self, "uploaded_by"),
+                 row.decode(String?.self, "uploader_name"), row.decode(Int.self, "byte_size"), row.decode(String.self, "sha256_hex"))
+        return summary
     }
 
     private static func scope(_ principal: Principal) -> PostgresQuery {
@@ -49,7 +54,7 @@ public enum BatchQueries {
     /// A batch's summary, or nil when unknown or outside the principal's scope.
     public static func find(id: Int64, for principal: Principal, using client: PostgresClient) async throws -> BatchSummary? {
         try await client.query("""
-            SELECT b.* FROM batches b WHERE b.id = \(id) AND \(scope(principal))
+            SELECT \(unescaped: summaryColumns) WHERE b.id = \(id) AND \(scope(principal))
             """).first.map(decodeSummary)
     }
 
@@ -72,7 +77,7 @@ public enum BatchQueries {
     public static func list(for principal: Principal, limit: Int, offset: Int, sort: Sort = .newest,
                             using client: PostgresClient) async throws -> [BatchSummary] {
         try await client.query("""
-            SELECT b.* FROM batches b WHERE \(scope(principal)) ORDER BY \(unescaped: sort.orderBy) LIMIT \(limit) OFFSET \(offset)
+            SELECT \(unescaped: summaryColumns) WHERE \(scope(principal)) ORDER BY \(unescaped: sort.orderBy) LIMIT \(limit) OFFSET \(offset)
             """).map(decodeSummary)
     }
 

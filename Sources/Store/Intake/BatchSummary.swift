@@ -29,6 +29,19 @@ public struct BatchSummary: Sendable, Codable, Equatable {
     public var problems: [RowProblem]?
     /// How many row problems the dry run found in all (more than `problems` holds when cut).
     public var problemCount: Int?
+    /// When the upload was received; this and the five below are set when the answer was read
+    /// from the batch's row.
+    public var receivedAt: Date?
+    /// The partner's code.
+    public var partner: String?
+    /// The audit actor that uploaded (`user:12`, `partner:3/key:7`, `cli:root`).
+    public var uploadedBy: String?
+    /// The uploader as people read it (a name, 辽宁省工商联（接口上传）, 命令行（root）).
+    public var uploaderName: String?
+    /// The file's size in bytes.
+    public var byteSize: Int?
+    /// SHA-256 of the file, lower-case hex.
+    public var sha256: String?
 
     /// The most row problems a dry run's answer carries.
     public static let dryRunProblemLimit = 1_000
@@ -37,6 +50,8 @@ public struct BatchSummary: Sendable, Codable, Equatable {
         case batchID = "batch_id", status, format, encoding, batchNumber = "batch_no", counts, replayed
         case errorCode = "error_code", errorMessage = "error_message", fileWarnings = "file_warnings"
         case problems, problemCount = "problem_count"
+        case receivedAt = "received_at", partner, uploadedBy = "uploaded_by", uploaderName = "uploader_name",
+             byteSize = "byte_size", sha256
     }
 }
 

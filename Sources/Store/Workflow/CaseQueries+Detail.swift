@@ -22,11 +22,9 @@ extension CaseQueries {
                         FROM case_deadlines d WHERE d.case_id = c.id) AS deadlines,
                        (SELECT coalesce(json_agg(json_build_object(
                                    'id', e.id, 'kind', e.kind, 'from_stage', e.from_stage, 'to_stage', e.to_stage, 'actor', e.actor,
-                                   'actor_name', \(unescaped: actorName), 'occurred_at', extract(epoch FROM e.occurred_at), 'note', e.note,
+                                   'actor_name', actor_name(e.actor), 'occurred_at', extract(epoch FROM e.occurred_at), 'note', e.note,
                                    'payload', e.payload, 'deadline_id', e.deadline_id) ORDER BY e.id), '[]')
-                        FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
-                             LEFT JOIN partners p ON e.actor LIKE 'partner:%' AND p.id::text = split_part(split_part(e.actor, '/', 1), ':', 2)
-                        WHERE e.case_id = c.id) AS events,
+                        FROM case_events e WHERE e.case_id = c.id) AS events,
                        (SELECT coalesce(json_agg(json_build_object(
                                    'id', k.id, 'summary', k.summary, 'department', k.department,
                                    'transferred_at', extract(epoch FROM k.transferred_at), 'result', k.result, 'result_note', k.result_note)
@@ -58,16 +56,6 @@ extension CaseQueries {
                 availableTransitions: available(summary, for: principal))
         }
     }
-
-    /// Who acted, as the timeline names them in Chinese (`e`: the event, `u`: its user, `p`: the
-    /// partner whose API key acted): a person by name, a partner's key by the partner, a command
-    /// by the operating-system login that ran it, the scheduler as 系统; else NULL (the raw
-    /// actor is shown).
-    static let actorName = """
-        coalesce(u.display_name, CASE WHEN e.actor = 'system' THEN '系统'
-                                      WHEN e.actor LIKE 'cli:%' THEN '命令行（' || substr(e.actor, 5) || '）'
-                                      WHEN p.name IS NOT NULL THEN p.name || '（接口上传）' END)
-        """
 }
 
 /// A deadline row as stored; its state depends on today and on the case's hold.

@@ -129,7 +129,7 @@ struct WebPagesTests {
     @Test("a partner uploads through the form: counts and rejected rows; a bad batch number re-shows the form")
     func partnerUpload() async throws {
         try await TestDatabase.withClient { client in
-            _ = try await Self.world(client)
+            let world = try await Self.world(client)
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "uploader.a", Self.password)
                 var rows = WorkflowWorld.rows(2, prefix: "U", petition: false)
@@ -152,12 +152,18 @@ struct WebPagesTests {
                 #expect(page.contains("<dd id=\"count-total\">3</dd>") && page.contains("<dd id=\"count-rejected\">1</dd>"))
                 #expect(page.contains("credit_code.checksum"))
                 #expect(page.contains("批次已保存"))
+                // When, by whom and which file: what a partner checks before asking whether it arrived.
+                let uploader = try #require(world.identity.users["uploader.a"]?.displayName)
+                let digest = try await client.query("SELECT encode(sha256(\(Data(file))), 'hex')")[0].decode(String.self, at: 0)
+                #expect(page.contains("<dd id=\"uploader\">\(uploader)</dd>") && page.contains("<code>\(digest)</code>"), "\(page)")
+                #expect(page.contains("<dd id=\"received-at\">\(ShanghaiTime.minute(Date()).prefix(10))"), "received today, Beijing time")
                 // A second, clean batch: the list pages and sorts on the server.
                 _ = try await WebClient.upload(http, session, file: BatchSamples.csv(WorkflowWorld.rows(1, prefix: "Z", petition: false)), fields: [:])
                 func firstBatch(_ sort: String) async throws -> String {
                     let list = try await WebClient.page(http, "/app/batches?sort=\(sort)", session)
                     return String(list.split(separator: "<tbody>")[1].split(separator: "</td>")[0])
                 }
+                #expect(try await WebClient.page(http, "/app/batches", session).contains("<td>\(uploader)</td>"), "the list names the uploader")
                 let (newest, rejected) = (try await firstBatch("newest"), try await firstBatch("rejected"))
                 #expect(newest != rejected && rejected.contains("/app/batches/" + String(location.split(separator: "?")[0].split(separator: "/").last ?? "") + "\""),
                         "newest first by default; the batch with rejected rows first when asked")

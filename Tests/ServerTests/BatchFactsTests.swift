@@ -1,0 +1,59 @@
+import Domain
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Postgres
+import Server
+import Store
+import Testing
+import TestSupport
+
+/// What the batch API says about where a batch came from: when it was received, from which
+/// partner and by whom (also by name), and which file (size and SHA-256) — the same in the
+/// upload's answer, the batch and the list.
+@Suite("batch facts")
+struct BatchFactsTests {
+    @Test("a batch tells when it came, from whom (by name too) and which file, in its answer, on its own and in the list")
+    func receivedFromWhomWhichFile() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let body = BatchSamples.csv(BatchSamples.validRows(3, prefix: "F"))
+            let digest = try await client.query("SELECT encode(sha256(\(Data(body))), 'hex')")[0].decode(String.self, at: 0)
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                let auth: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)"]
+                let before = Date()
+                let created = try await http.execute(uri: "/api/v1/batches?batch_no=2", method: .post, headers: auth, body: ByteBuffer(bytes: body))
+                #expect(created.status == .created)
+                let id = try #require(Self.object(created)["batch_id"] as? Int)
+                let one = try Self.object(try await http.execute(uri: "/api/v1/batches/\(id)", method: .get, headers: auth))
+                let listed = try #require((try Self.object(try await http.execute(uri: "/api/v1/batches", method: .get, headers: auth))["items"]
+                    as? [[String: Any]])?.first { $0["batch_id"] as? Int == id })
+                for answer in [try Self.object(created), one, listed] {
+                    #expect(answer["partner"] as? String == "LNFIC")
+                    #expect(answer["uploaded_by"] as? String == "partner:\(fixture.partnerA.id)/key:\(fixture.keyA.id)")
+                    #expect(answer["uploader_name"] as? String == "辽宁省工商业联合会（接口上传）")
+                    #expect(answer["byte_size"] as? Int == body.count)
+                    #expect(answer["sha256"] as? String == digest)
+                    #expect(answer["batch_no"] as? Int == 2)
+                    let received = try #require((answer["received_at"] as? String).flatMap { try? Date.ISO8601FormatStyle().parse($0) })
+                    #expect(received > before.addingTimeInterval(-2) && received < Date().addingTimeInterval(2), "\(received)")
+                }
+            }
+            // A command's upload names the login that ran it; a test actor has no name.
+            let byCommand = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: fixture.partnerA.id, batchNumber: nil, uploader: AuditEvent(actor: "cli:ops", actorLabel: "ops", action: "cli.run"),
+                payload: BatchSamples.csv(BatchSamples.validRows(1, prefix: "C")), idempotencyKey: nil, dryRun: false))
+            #expect(byCommand.uploaderName == "命令行（ops）")
+            let byTest = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(BatchSamples.validRows(1, prefix: "T")), idempotencyKey: nil, dryRun: false))
+            #expect(byTest.uploadedBy == "test" && byTest.uploaderName == nil)
+        }
+    }
+
+    static func object(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+}
