@@ -20,9 +20,13 @@ public struct Principal: Sendable, Hashable {
     public var unitPath: String?
     /// The partner the caller belongs to (partner keys and uploaders).
     public var partnerID: Int?
+    /// A person's name as pages greet them (`users.display_name`); nil when not looked up.
+    public var displayName: String?
 
     /// Creates a principal.
-    public init(kind: Kind, label: String, roles: Set<Role>, unitCode: String? = nil, unitPath: String? = nil, partnerID: Int? = nil) {
+    public init(kind: Kind, label: String, roles: Set<Role>, unitCode: String? = nil, unitPath: String? = nil, partnerID: Int? = nil,
+                displayName: String? = nil) {
+        self.displayName = displayName
         self.kind = kind
         self.label = label
         self.roles = roles

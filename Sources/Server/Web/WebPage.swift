@@ -104,7 +104,7 @@ enum WebPage {
         return """
             <nav aria-label="主导航">\(links)</nav>
             <form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="\(user.csrfToken)">\
-            <span>\(principal.label)</span> <button type="submit">退出</button></form>
+            <span id="signed-in">\(principal.displayName.map { "\($0)（\(principal.label)）" } ?? principal.label)</span> <button type="submit">退出</button></form>
             """
     }
 }

@@ -135,17 +135,17 @@ public struct UserRepository: Sendable {
             .first.map { try $0.decode((Int, String?, Bool).self) }
     }
 
-    /// The principal of a user (roles, unit path, partner); `auth.user_disabled` when disabled.
+    /// The principal of a user (roles, unit path, partner, name); `auth.user_disabled` when disabled.
     public func principal(userID: Int) async throws -> Principal {
         guard let row = try await client.query("""
             SELECT u.login, u.unit_code, un.path, u.partner_id, u.disabled_at IS NOT NULL,
-                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
+                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'), u.display_name
             FROM users u LEFT JOIN units un ON un.code = u.unit_code WHERE u.id = \(userID)
             """).first else { throw AuthError.keyInvalid }
-        let (login, unit, path, partner, disabled, roles) = try row.decode((String, String?, String?, Int?, Bool, [String]).self)
+        let (login, unit, path, partner, disabled, roles, name) = try row.decode((String, String?, String?, Int?, Bool, [String], String).self)
         guard !disabled else { throw AuthError.userDisabled }
         return Principal(kind: .user(id: userID, login: login), label: login, roles: Set(roles.compactMap(Role.init(rawValue:))),
-                         unitCode: unit, unitPath: path, partnerID: partner)
+                         unitCode: unit, unitPath: path, partnerID: partner, displayName: name)
     }
 }
 
