@@ -13,7 +13,7 @@ import TestSupport
 /// partner and by whom (also by name), and which file (size and SHA-256) — the same in the
 /// upload's answer, the batch and the list.
 @Suite("batch facts")
-struct BatchFactsTests {
+struct BatchFactsTests: BatchUploadSuite {
     @Test("a batch tells when it came, from whom (by name too) and which file, in its answer, on its own and in the list")
     func receivedFromWhomWhichFile() async throws {
         try await TestDatabase.withClient { client in
@@ -26,11 +26,11 @@ struct BatchFactsTests {
                 let before = Date()
                 let created = try await http.execute(uri: "/api/v1/batches?batch_no=2", method: .post, headers: auth, body: ByteBuffer(bytes: body))
                 #expect(created.status == .created)
-                let id = try #require(Self.object(created)["batch_id"] as? Int)
-                let one = try Self.object(try await http.execute(uri: "/api/v1/batches/\(id)", method: .get, headers: auth))
-                let listed = try #require((try Self.object(try await http.execute(uri: "/api/v1/batches", method: .get, headers: auth))["items"]
+                let id = try #require(json(created)["batch_id"] as? Int)
+                let one = try json(try await http.execute(uri: "/api/v1/batches/\(id)", method: .get, headers: auth))
+                let listed = try #require((try json(try await http.execute(uri: "/api/v1/batches", method: .get, headers: auth))["items"]
                     as? [[String: Any]])?.first { $0["batch_id"] as? Int == id })
-                for answer in [try Self.object(created), one, listed] {
+                for answer in [try json(created), one, listed] {
                     #expect(answer["partner"] as? String == "LNFIC")
                     #expect(answer["uploaded_by"] as? String == "partner:\(fixture.partnerA.id)/key:\(fixture.keyA.id)")
                     #expect(answer["uploader_name"] as? String == "辽宁省工商业联合会（接口上传）")
@@ -51,9 +51,5 @@ struct BatchFactsTests {
                 payload: BatchSamples.csv(BatchSamples.validRows(1, prefix: "T")), idempotencyKey: nil, dryRun: false))
             #expect(byTest.uploadedBy == "test" && byTest.uploaderName == nil)
         }
-    }
-
-    static func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
 }
