@@ -31,7 +31,7 @@ struct BatchFactsTests: BatchUploadSuite {
                 let listed = try #require((try json(try await http.execute(uri: "/api/v1/batches", method: .get, headers: auth))["items"]
                     as? [[String: Any]])?.first { $0["batch_id"] as? Int == id })
                 for answer in [try json(created), one, listed] {
-                    #expect(answer["partner"] as? String == "LNFIC")
+                    #expect(answer["partner"] as? String == "LNFIC" && answer["partner_name"] as? String == "辽宁省工商业联合会")
                     #expect(answer["uploaded_by"] as? String == "partner:\(fixture.partnerA.id)/key:\(fixture.keyA.id)")
                     #expect(answer["uploader_name"] as? String == "辽宁省工商业联合会（接口上传）")
                     #expect(answer["byte_size"] as? Int == body.count)

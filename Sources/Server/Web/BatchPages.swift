@@ -152,7 +152,7 @@ struct BatchPages: Sendable {
             <section class="card" aria-labelledby="file"><h2 id="file">文件</h2><dl class="facts">
             <dt>上传时间</dt><dd id="received-at">\(ShanghaiTime.minute(receivedAt))</dd>
             <dt>上传人</dt><dd id="uploader">\(summary.uploaderName ?? summary.uploadedBy ?? "—")</dd>
-            <dt>合作单位</dt><dd>\(summary.partner ?? "—")</dd><dt>第几批</dt><dd>\(summary.batchNumber.map(String.init) ?? "—")</dd>
+            <dt>合作单位</dt><dd>\(summary.partnerName ?? "—")（\(summary.partner ?? "—")）</dd><dt>第几批</dt><dd>\(summary.batchNumber.map(String.init) ?? "—")</dd>
             <dt>格式</dt><dd>\(summary.format.uppercased())</dd><dt>大小</dt><dd>\(summary.byteSize.map(fileSize) ?? "—")</dd>
             <dt>SHA-256</dt><dd><code>\(summary.sha256 ?? "—")</code></dd>
             </dl></section>

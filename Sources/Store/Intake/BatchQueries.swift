@@ -23,9 +23,9 @@ public enum BatchQueries {
         try decodeSummary(try await connection.query("SELECT \(unescaped: summaryColumns) WHERE b.id = \(id)")[0])
     }
 
-    /// What a summary is read from: the batch, its partner's code, who uploaded it by name.
+    /// What a summary is read from: the batch, its partner, who uploaded it by name.
     static let summaryColumns = """
-        b.*, p.code AS partner_code, actor_name(b.uploaded_by) AS uploader_name, encode(b.payload_sha256, 'hex') AS sha256_hex
+        b.*, p.code AS partner_code, p.name AS partner_name, actor_name(b.uploaded_by) AS uploader_name, encode(b.payload_sha256, 'hex') AS sha256_hex
         FROM batches b JOIN partners p ON p.id = b.partner_id
         """
 
@@ -41,9 +41,10 @@ public enum BatchQueries {
             batchNumber: try row.decode(Int?.self, "batch_no"), counts: counts, replayed: false,
             errorCode: try row.decode(String?.self, "error_code"), errorMessage: try row.decode(String?.self, "error_message"),
             fileWarnings: try row.decode(PostgresJSON<[FieldIssue]>.self, "file_warnings").value)
-        (summary.receivedAt, summary.partner, summary.uploadedBy, summary.uploaderName, summary.byteSize, summary.sha256) =
-            try (row.decode(Date.self, "received_at"), row.decode(String.self, "partner_code"), row.decode(String.self, "uploaded_by"),
-                 row.decode(String?.self, "uploader_name"), row.decode(Int.self, "byte_size"), row.decode(String.self, "sha256_hex"))
+        (summary.receivedAt, summary.partner, summary.partnerName, summary.uploadedBy, summary.uploaderName, summary.byteSize, summary.sha256) =
+            try (row.decode(Date.self, "received_at"), row.decode(String.self, "partner_code"), row.decode(String.self, "partner_name"),
+                 row.decode(String.self, "uploaded_by"), row.decode(String?.self, "uploader_name"), row.decode(Int.self, "byte_size"),
+                 row.decode(String.self, "sha256_hex"))
         return summary
     }
 

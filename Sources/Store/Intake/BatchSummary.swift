@@ -29,11 +29,13 @@ public struct BatchSummary: Sendable, Codable, Equatable {
     public var problems: [RowProblem]?
     /// How many row problems the dry run found in all (more than `problems` holds when cut).
     public var problemCount: Int?
-    /// When the upload was received; this and the five below are set when the answer was read
+    /// When the upload was received; this and the six below are set when the answer was read
     /// from the batch's row.
     public var receivedAt: Date?
     /// The partner's code.
     public var partner: String?
+    /// The partner's name (辽宁省工商业联合会).
+    public var partnerName: String?
     /// The audit actor that uploaded (`user:12`, `partner:3/key:7`, `cli:root`).
     public var uploadedBy: String?
     /// The uploader as people read it (a name, 辽宁省工商联（接口上传）, 命令行（root）).
@@ -50,7 +52,7 @@ public struct BatchSummary: Sendable, Codable, Equatable {
         case batchID = "batch_id", status, format, encoding, batchNumber = "batch_no", counts, replayed
         case errorCode = "error_code", errorMessage = "error_message", fileWarnings = "file_warnings"
         case problems, problemCount = "problem_count"
-        case receivedAt = "received_at", partner, uploadedBy = "uploaded_by", uploaderName = "uploader_name",
+        case receivedAt = "received_at", partner, partnerName = "partner_name", uploadedBy = "uploaded_by", uploaderName = "uploader_name",
              byteSize = "byte_size", sha256
     }
 }
