@@ -10,16 +10,22 @@ import TestSupport
 struct ImportCrashTests {
     let huqi = ChildProcess.huqiExecutable
 
+    /// A fresh database with the fixture's partners, a pool on it, and a CSV of `rows` valid rows
+    /// in a temporary file (the caller removes it).
+    func world(rows: Int, prefix: String) async throws -> (url: String, client: PostgresClient, file: URL) {
+        let url = try TestDatabase.connectionString(database: try await TestDatabase.create())
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        _ = try await IdentityFixture.make(client: client)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-crash-\(UUID().uuidString).csv")
+        try Data(BatchSamples.csv(BatchSamples.validRows(rows, prefix: prefix))).write(to: file)
+        return (url, client, file)
+    }
+
     @Test("SIGKILL at random moments of the database phase never leaves a partial batch; the retry stores it once",
           arguments: [0.0, 0.4, 1.2])
     func killAndRetry(afterSeconds delay: Double) async throws {
-        let database = try await TestDatabase.create()
-        let url = try TestDatabase.connectionString(database: database)
-        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
-        _ = try await IdentityFixture.make(client: client)
         let rowCount = 10_000
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-crash-\(UUID().uuidString).csv")
-        try Data(BatchSamples.csv(BatchSamples.validRows(rowCount, prefix: "K"))).write(to: file)
+        let (url, client, file) = try await world(rows: rowCount, prefix: "K")
         defer { try? FileManager.default.removeItem(at: file) }
         let arguments = [huqi, "import", file.path, "--partner", "LNFIC", "--idempotency-key", "crash-test"]
 
@@ -56,12 +62,7 @@ struct ImportCrashTests {
 
     @Test("a killed import's database session ends within seconds, even while it waits for a lock")
     func killedImportLeavesTheDatabase() async throws {
-        let database = try await TestDatabase.create()
-        let url = try TestDatabase.connectionString(database: database)
-        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
-        _ = try await IdentityFixture.make(client: client)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-gone-\(UUID().uuidString).csv")
-        try Data(BatchSamples.csv(BatchSamples.validRows(PlannerStatistics.largeBatch, prefix: "G"))).write(to: file)
+        let (url, client, file) = try await world(rows: PlannerStatistics.largeBatch, prefix: "G")
         defer { try? FileManager.default.removeItem(at: file) }
 
         // A session holding the lock a vacuum takes: a batch this large waits for it once its

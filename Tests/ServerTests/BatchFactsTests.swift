@@ -42,13 +42,10 @@ struct BatchFactsTests: BatchUploadSuite {
                 }
             }
             // A command's upload names the login that ran it; a test actor has no name.
-            let byCommand = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: nil, uploader: AuditEvent(actor: "cli:ops", actorLabel: "ops", action: "cli.run"),
-                payload: BatchSamples.csv(BatchSamples.validRows(1, prefix: "C")), idempotencyKey: nil, dryRun: false))
+            let byCommand = try await submit(BatchSamples.validRows(1, prefix: "C"), partner: fixture.partnerA.id,
+                                             uploader: AuditEvent(actor: "cli:ops", actorLabel: "ops", action: "cli.run"), client: client)
             #expect(byCommand.uploaderName == "命令行（ops）")
-            let byTest = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
-                payload: BatchSamples.csv(BatchSamples.validRows(1, prefix: "T")), idempotencyKey: nil, dryRun: false))
+            let byTest = try await submit(BatchSamples.validRows(1, prefix: "T"), partner: fixture.partnerA.id, client: client)
             #expect(byTest.uploadedBy == "test" && byTest.uploaderName == nil)
         }
     }

@@ -28,11 +28,11 @@ extension BatchUploadSuite {
     }
 
     /// Submits `rows` (with the standard header, as CSV) through the intake as `partner`'s batch:
-    /// no Idempotency-Key, uploaded by the fixture's setup actor.
+    /// no Idempotency-Key, uploaded by `uploader` (the fixture's setup actor unless said).
     func submit(_ rows: [String], partner: Int, batchNumber: Int? = 1, dryRun: Bool = false,
-                client: PostgresClient) async throws -> BatchSummary {
+                uploader: AuditEvent = IdentityFixture.setupActor, client: PostgresClient) async throws -> BatchSummary {
         try await BatchIntake(client: client).submit(BatchSubmission(
-            partnerID: partner, batchNumber: batchNumber, uploader: IdentityFixture.setupActor,
+            partnerID: partner, batchNumber: batchNumber, uploader: uploader,
             payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: dryRun))
     }
 }

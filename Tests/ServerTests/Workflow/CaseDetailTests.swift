@@ -66,15 +66,10 @@ struct CaseDetailTests {
     func actorNames() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WorkflowWorld.make(client: client)
-            func upload(_ rows: [String], by uploader: AuditEvent) async throws {
-                _ = try await BatchIntake(client: client).submit(BatchSubmission(
-                    partnerID: world.identity.partnerA.id, batchNumber: nil, uploader: uploader,
-                    payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
-            }
             let partnerKey = try await APIKeyRepository(client: client).authenticate(world.identity.keyA.plaintext)
-            try await upload(WorkflowWorld.rows(1, prefix: "N", petition: true), by: AuditEvent(by: partnerKey, action: "batch.upload"))
+            try await world.upload(WorkflowWorld.rows(1, prefix: "N", petition: true), by: AuditEvent(by: partnerKey, action: "batch.upload"))
             // The same case corrected from the command line (`huqi import` run by the login ops).
-            try await upload(WorkflowWorld.rows(1, prefix: "N", petition: true, claimSuffix: "及利息"),
+            try await world.upload(WorkflowWorld.rows(1, prefix: "N", petition: true, claimSuffix: "及利息"),
                              by: AuditEvent(actor: "cli:ops", actorLabel: "ops", action: "cli.run"))
             let prosecutor = try await world.principal("pros.jz")
             let id = try await world.caseID("N-1")

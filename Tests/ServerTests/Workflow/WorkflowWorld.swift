@@ -34,11 +34,12 @@ struct WorkflowWorld: Sendable {
         }
     }
 
-    /// Uploads rows as partner A's batch and returns its summary.
+    /// Uploads rows as partner A's batch (by `uploader`: the fixture's setup actor unless said) and
+    /// returns its summary.
     @discardableResult
-    func upload(_ rows: [String]) async throws -> BatchSummary {
+    func upload(_ rows: [String], by uploader: AuditEvent = IdentityFixture.setupActor) async throws -> BatchSummary {
         try await BatchIntake(client: client).submit(BatchSubmission(
-            partnerID: identity.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
+            partnerID: identity.partnerA.id, batchNumber: nil, uploader: uploader,
             payload: BatchSamples.csv(rows), idempotencyKey: nil, dryRun: false))
     }
 
