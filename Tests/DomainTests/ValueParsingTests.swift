@@ -11,6 +11,23 @@ struct ValueParsingTests {
         #expect(TextNormalizer.compact("０４１６　２３４５６７８") == "04162345678")
     }
 
+    @Test("free text keeps the punctuation of Chinese prose and its paragraphs; full-width letters and digits fold")
+    func prose() {
+        #expect(TextNormalizer.prose("纠纷一案，法院判决认定事实错误：判令赔偿２６８０万元；请求抗诉！是否合法？（附判决书）")
+                == "纠纷一案，法院判决认定事实错误：判令赔偿2680万元；请求抗诉！是否合法？（附判决书）")
+        #expect(TextNormalizer.prose("ＡＢＣ公司＆ＸＹＺ／合同％") == "ABC公司&XYZ/合同%")
+        // Alt+Enter paragraphs survive (CRLF, CR, LF, U+2028), each line trimmed, blank runs collapsed.
+        #expect(TextNormalizer.prose("　一、事实经过 \r\n二、\u{3000}\u{3000}诉求\r三、附件\u{2028}四") == "一、事实经过\n二、 诉求\n三、附件\n四")
+        // At most one empty line between paragraphs; blank lines and spaces at the ends dropped.
+        #expect(TextNormalizer.prose("\n\n 第一段\n \n\n\n\t第二段 \n\n") == "第一段\n\n第二段")
+        #expect(TextNormalizer.prose("   ") == "")
+        // The same text in a one-line column still folds everything onto one line.
+        #expect(TextNormalizer.normalize("一案，判决\n赔偿", as: .plain) == "一案,判决 赔偿")
+        #expect(TextNormalizer.normalize("锦州（集团），有限", as: .name) == "锦州（集团）,有限")
+        #expect(CanonicalField.named("claim")?.form == .prose && CanonicalField.named("remarks")?.form == .prose)
+        #expect(CanonicalField.named("enterprise_name")?.form == .name && CanonicalField.named("external_ref")?.form == .plain)
+    }
+
     @Test("every date form of the handover form parses to the same day", arguments: [
         "2024-07-25", "2024/7/25", "2024.7.25", "2024年7月25日", "20240725", "２０２４－０７－２５", " 2024/07/25 ",
     ])

@@ -20,9 +20,10 @@ public struct RowNormalizer: Sendable {
         let unreadable = Set(raw.cellIssues.map(\.field))
         func text(_ field: String) -> String? {
             guard let value = raw.cells[field], !unreadable.contains(field) else { return nil }
-            let clean = TextNormalizer.normalize(value, keepingFullWidthParentheses: field == "enterprise_name" || field == "respondent")
-            if let limit = CanonicalField.named(field)?.maximumLength, clean.count > limit {
-                issues.append(.error(field, "field.too_long", "“\(CanonicalField.named(field)!.header)”超过 \(limit) 个字。"))
+            let column = CanonicalField.named(field)
+            let clean = TextNormalizer.normalize(value, as: column?.form ?? .plain)
+            if let column, clean.count > column.maximumLength {
+                issues.append(.error(field, "field.too_long", "“\(column.header)”超过 \(column.maximumLength) 个字。"))
                 return nil
             }
             return clean.isEmpty ? nil : clean
