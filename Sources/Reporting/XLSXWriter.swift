@@ -20,6 +20,13 @@ public enum XLSXWriter {
         public var name: String
         public var header: [String]
         public var rows: [[Cell]]
+        /// Columns (0-based) formatted as text (`@`): what is typed there stays as typed, so an
+        /// 18-digit ID number does not become `1.10105E+17`.
+        public var textColumns: Set<Int> = []
+        /// Columns (0-based) whose cells offer a drop-down of these values (rows 2–`choiceRows`+1).
+        public var choices: [Int: [String]] = [:]
+        /// How many rows below the header the drop-downs cover.
+        public var choiceRows = 1000
 
         public init(name: String, header: [String], rows: [[Cell]]) {
             self.name = name
@@ -66,7 +73,7 @@ public enum XLSXWriter {
             <Relationship Id="rId\(sheets.count + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
             </Relationships>
             """)
-        // Styles: 0 plain, 1 bold (header), 2 percent with one decimal.
+        // Styles: 0 plain, 1 bold (header), 2 percent with one decimal, 3 text (`@`, built-in format 49).
         try add("xl/styles.xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
@@ -74,7 +81,8 @@ public enum XLSXWriter {
             <fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts>\
             <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
             <borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>\
-            <cellXfs count="3"><xf/><xf fontId="1" applyFont="1"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>
+            <cellXfs count="4"><xf/><xf fontId="1" applyFont="1"/><xf numFmtId="164" applyNumberFormat="1"/>\
+            <xf numFmtId="49" applyNumberFormat="1"/></cellXfs></styleSheet>
             """)
         for (index, sheet) in sheets.enumerated() { try add("xl/worksheets/sheet\(index + 1).xml", worksheet(sheet)) }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
@@ -101,10 +109,23 @@ public enum XLSXWriter {
         }
         if width > 0 {
             xml += "<cols>" + widths.enumerated().map {
-                "<col min=\"\($0.offset + 1)\" max=\"\($0.offset + 1)\" width=\"\(min(60, max(8, $0.element + 2)))\" customWidth=\"1\"/>"
+                let style = sheet.textColumns.contains($0.offset) ? " style=\"3\"" : ""
+                return "<col min=\"\($0.offset + 1)\" max=\"\($0.offset + 1)\" width=\"\(min(60, max(8, $0.element + 2)))\" customWidth=\"1\"\(style)/>"
             }.joined() + "</cols>"
         }
-        return xml + "<sheetData>\(body)</sheetData></worksheet>"
+        return xml + "<sheetData>\(body)</sheetData>" + dataValidations(sheet) + "</worksheet>"
+    }
+
+    /// Drop-down lists (`<dataValidations>`, after `sheetData` as the schema orders them).
+    private static func dataValidations(_ sheet: Sheet) -> String {
+        guard !sheet.choices.isEmpty else { return "" }
+        let lists = sheet.choices.sorted { $0.key < $1.key }.map { column, values in
+            let range = "\(columnName(column))2:\(columnName(column))\(sheet.choiceRows + 1)"
+            return "<dataValidation type=\"list\" allowBlank=\"1\" showErrorMessage=\"1\" errorTitle=\"\(escape(sheet.header[column]))\" "
+                + "error=\"\(escape("请从下拉列表中选择：" + values.joined(separator: "、")))\" sqref=\"\(range)\">"
+                + "<formula1>\(escape("\"" + values.joined(separator: ",") + "\""))</formula1></dataValidation>"
+        }
+        return "<dataValidations count=\"\(lists.count)\">\(lists.joined())</dataValidations>"
     }
 
     private static func cell(_ value: Cell, row: Int, column: Int, style: Int = 0) -> String {

@@ -7,7 +7,8 @@ import Store
 
 /// `POST /api/v1/batches` (a partner uploads CSV or JSON; `batch_no`, `dry_run` in the query,
 /// `Idempotency-Key` header), `GET /api/v1/batches`, `GET /api/v1/batches/{id}` and
-/// `GET /api/v1/batches/{id}/errors` (JSON, or CSV with a BOM for Excel via `?format=csv`).
+/// `GET /api/v1/batches/{id}/errors` (JSON, or CSV with a BOM for Excel via `?format=csv`), and
+/// `GET /api/v1/batches/template` (the blank handover form, `?format=xlsx|csv`).
 struct BatchController: Sendable {
     let database: PostgresClient
     let maximumUploadBytes: Int
@@ -31,6 +32,10 @@ struct BatchController: Sendable {
             let (limit, offset) = try Paging.read(request)
             let items = try await BatchQueries.list(for: try context.requirePrincipal(), limit: limit, offset: offset, using: database)
             return IdentityController.Page(items: items)
+        }
+        group.get("batches/template") { request, context in
+            _ = try context.requirePrincipal()
+            return try SpreadsheetExports.handoverTemplate(format: request.uri.queryParameters["format"].map(String.init) ?? "xlsx")
         }
         group.get("batches/{id}") { _, context in
             let principal = try context.requirePrincipal()

@@ -2,7 +2,8 @@ import Hummingbird
 import Reporting
 import Store
 
-/// Lists as Excel workbooks: a batch's problem rows and a (filtered, in-scope) case list.
+/// Lists as Excel workbooks: a batch's problem rows and a (filtered, in-scope) case list; and
+/// the blank handover form partners fill in.
 /// Text is written as text (never a formula); counts and dates as values Excel can sort.
 enum SpreadsheetExports {
     static let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +27,19 @@ enum SpreadsheetExports {
         let sheet = XLSXWriter.Sheet(name: "案件", header: ["编号", "案件编号", "合作单位", "检察院", "企业名称", "统一社会信用代码", "阶段", "分流",
                                                            "受理日期", "最近期限", "逾期", "承办人"], rows: rows)
         return response(try XLSXWriter.write([sheet]), fileName: "cases.xlsx")
+    }
+
+    /// The blank handover form (移交表模板): Excel with its instructions sheet, or CSV for Excel.
+    static func handoverTemplate(format: String) throws -> Response {
+        switch format {
+        case "xlsx": return response(try HandoverTemplate.xlsx(), fileName: "handover-template.xlsx")
+        case "csv":
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"handover-template.csv\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: HandoverTemplate.csv())))
+        default:
+            throw Problem(status: .unprocessableContent, code: "template.format_invalid", title: "format 应为 xlsx 或 csv。")
+        }
     }
 
     private static func response(_ bytes: [UInt8], fileName: String) -> Response {

@@ -73,6 +73,8 @@ struct BatchPages: Sendable {
         \(error.map { Markup("<p class=\"field-error\" id=\"batch_no-error\">\($0)</p>") } ?? .empty)
         <label class="check"><input id="dry_run" name="dry_run" type="checkbox" value="1"\(dryRun ? " checked" : "")> 仅校验，不保存（试运行）</label>
         <button type="submit">上传</button>
+        <p class="hint" id="template">还没有表格？下载移交表模板：<a href="/api/v1/batches/template?format=xlsx" download>Excel（含填写说明和下拉选项）</a> · \
+        <a href="/api/v1/batches/template?format=csv" download>CSV</a></p>
         </form>
         """
     }

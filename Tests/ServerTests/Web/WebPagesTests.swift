@@ -132,6 +132,11 @@ struct WebPagesTests {
             let world = try await Self.world(client)
             try await ServerHarness.application(client: client).test(.router) { http in
                 let session = try await WebClient.signIn(http, "uploader.a", Self.password)
+                // The upload form offers the blank handover form, and the link works with the page's session.
+                let form = try await WebClient.page(http, "/app/batches", session)
+                #expect(form.contains("<a href=\"/api/v1/batches/template?format=xlsx\" download>"), "\(form)")
+                let template = try await http.execute(uri: "/api/v1/batches/template?format=xlsx", method: .get, headers: [.cookie: session.cookie])
+                #expect(template.status == .ok && template.headers[.contentDisposition] == "attachment; filename=\"handover-template.xlsx\"")
                 var rows = WorkflowWorld.rows(2, prefix: "U", petition: false)
                 rows.append(rows[0].replacingOccurrences(of: "U-1,", with: "U-3,").replacingOccurrences(of: "91210231550644863P", with: "91210231550644863X"))
                 let file = BatchSamples.csv(rows)
