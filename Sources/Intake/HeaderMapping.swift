@@ -1,7 +1,8 @@
 import Domain
 
 /// Which column holds which field. Unknown columns are kept (as `extra`) and reported once as
-/// a warning; a missing required column makes the file unusable.
+/// a warning (huqi's own annotation columns, `CanonicalField.annotationHeaders`, are kept
+/// without one); a missing required column makes the file unusable.
 struct HeaderMapping {
     let fields: [String?]
     let headers: [String]
@@ -20,7 +21,7 @@ struct HeaderMapping {
         for field in fields.compactMap({ $0 }) where !seen.insert(field).inserted {
             throw BatchReadError("header.duplicate_column", "列“\(CanonicalField.named(field)!.header)”出现了两次。")
         }
-        let unknown = zip(headers, fields).filter { $0.1 == nil && !$0.0.isEmpty }.map(\.0)
+        let unknown = zip(headers, fields).filter { $0.1 == nil && !$0.0.isEmpty && !CanonicalField.annotationHeaders.contains($0.0) }.map(\.0)
         warnings = unknown.isEmpty ? [] : [.warning("row", "header.unknown_columns",
                                                     "以下列不在移交表中，已原样保存但未使用：\(unknown.joined(separator: "、"))。")]
     }
@@ -64,9 +65,8 @@ extension HeaderMapping {
         }
     }
 
-    /// Fields whose every digit matters: Excel shows a long number in one as `1.10105E+17`, and
-    /// a CSV export writes what it shows.
-    static let digitFields = ["credit_code", "reporter_id_number", "phone", "external_ref"]
+    /// `CanonicalField.digitFields` in the form's order: a CSV export writes what Excel shows.
+    static let digitFields = CanonicalField.all.map(\.name).filter(CanonicalField.digitFields.contains)
 
     /// `1.10105E+17`, `9E+17`, `1.38042e+10`: a number in Excel's scientific notation — a digit,
     /// maybe a point and digits, `E` or `e`, maybe `+`, digits (spaces around allowed).

@@ -41,9 +41,6 @@ public enum HandoverTemplate {
         "remarks": .init(required: "否", rule: "其他需要说明的情况", example: "附判决书复印件"),
     ]
 
-    /// Columns Excel must keep as text: identifiers made of digits.
-    static let textFields: Set<String> = ["external_ref", "credit_code", "reporter_id_number", "phone"]
-
     /// Closed lists offered as drop-downs, by field name.
     static let choiceLists: [String: [String]] = [
         "enterprise_kind": EnterpriseKind.allCases.map(\.rawValue),
@@ -54,18 +51,28 @@ public enum HandoverTemplate {
 
     /// The Excel template: sheet 移交表 (the header row; fill in from row 2) and 填写说明.
     public static func xlsx() throws -> [UInt8] {
+        try XLSXWriter.write([formSheet(), instructionsSheet()])
+    }
+
+    /// Sheet 移交表: the form's header, then `extraHeaders`; the digit identifiers as text
+    /// columns, drop-downs for the closed lists; `rows` below the header (none in the template).
+    public static func formSheet(extraHeaders: [String] = [], rows: [[XLSXWriter.Cell]] = []) -> XLSXWriter.Sheet {
         let fields = CanonicalField.all
-        var form = XLSXWriter.Sheet(name: "移交表", header: fields.map(\.header), rows: [])
-        form.textColumns = Set(fields.indices.filter { textFields.contains(fields[$0].name) })
+        var form = XLSXWriter.Sheet(name: "移交表", header: fields.map(\.header) + extraHeaders, rows: rows)
+        form.textColumns = Set(fields.indices.filter { CanonicalField.digitFields.contains(fields[$0].name) })
         form.choices = Dictionary(uniqueKeysWithValues: fields.indices.compactMap { index in
             choiceLists[fields[index].name].map { (index, $0) }
         })
-        let rows: [[XLSXWriter.Cell]] = fields.map { field in
+        return form
+    }
+
+    /// Sheet 填写说明: each column's header, field name, whether required, rule and example.
+    public static func instructionsSheet() -> XLSXWriter.Sheet {
+        let rows: [[XLSXWriter.Cell]] = CanonicalField.all.map { field in
             let note = guidance[field.name]
             return [.text(field.header), .text(field.name), .text(note?.required ?? ""), .text(note?.rule ?? ""), .text(note?.example ?? "")]
         }
-        let instructions = XLSXWriter.Sheet(name: "填写说明", header: ["列名（表头）", "字段名（接口）", "必填", "填写要求", "示例"], rows: rows)
-        return try XLSXWriter.write([form, instructions])
+        return XLSXWriter.Sheet(name: "填写说明", header: ["列名（表头）", "字段名（接口）", "必填", "填写要求", "示例"], rows: rows)
     }
 
     /// The CSV template: UTF-8 with a BOM (Excel then opens it in Chinese), the header row only.

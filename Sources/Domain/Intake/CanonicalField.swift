@@ -45,6 +45,14 @@ public struct CanonicalField: Sendable, Hashable {
     /// The field a header cell names, or nil for an unknown column.
     public static func matching(header: String) -> CanonicalField? { byKey[headerKey(header)] }
 
+    /// Fields whose every digit matters: Excel shows a long number in one as `1.10105E+17` unless
+    /// the column is formatted as text.
+    public static let digitFields: Set<String> = ["external_ref", "credit_code", "reporter_id_number", "phone"]
+
+    /// Columns huqi adds to the rows it hands back to be fixed (`GET /api/v1/batches/{id}/rejected`):
+    /// read back without a warning and not used.
+    public static let annotationHeaders: Set<String> = ["原行号", "问题说明"]
+
     static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// The field with this name.

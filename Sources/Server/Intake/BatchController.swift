@@ -7,7 +7,8 @@ import Store
 
 /// `POST /api/v1/batches` (a partner uploads CSV or JSON; `batch_no`, `dry_run` in the query,
 /// `Idempotency-Key` header), `GET /api/v1/batches`, `GET /api/v1/batches/{id}` and
-/// `GET /api/v1/batches/{id}/errors` (JSON, or CSV with a BOM for Excel via `?format=csv`), and
+/// `GET /api/v1/batches/{id}/errors` (JSON, or CSV with a BOM for Excel via `?format=csv`),
+/// `GET /api/v1/batches/{id}/rejected` (the rejected rows as they came, in XLSX, to fix), and
 /// `GET /api/v1/batches/template` (the blank handover form, `?format=xlsx|csv`).
 struct BatchController: Sendable {
     let database: PostgresClient
@@ -42,6 +43,12 @@ struct BatchController: Sendable {
             guard let id = context.parameters.get("id", as: Int64.self),
                   let summary = try await BatchQueries.find(id: id, for: principal, using: database) else { throw Problem.notFound }
             return Created(summary: summary, errorsURL: "/api/v1/batches/\(id)/errors")
+        }
+        group.get("batches/{id}/rejected") { _, context in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("id", as: Int64.self),
+                  let rows = try await BatchQueries.rejectedRows(batchID: id, for: principal, using: database) else { throw Problem.notFound }
+            return try SpreadsheetExports.rejectedRows(rows, batchID: id)
         }
         group.get("batches/{id}/errors") { request, context in
             let principal = try context.requirePrincipal()

@@ -140,6 +140,10 @@ struct BatchPages: Sendable {
             \(summary.errorMessage.map { Markup("<p class=\"notice error\">\($0)</p>") } ?? .empty)
             <h2>问题行</h2>
             \(summary.batchID.map { Markup("<p>下载问题清单：<a href=\"/api/v1/batches/\($0)/errors?format=xlsx\" download>Excel</a> · <a href=\"/api/v1/batches/\($0)/errors?format=csv\" download>CSV</a></p>") } ?? .empty)
+            \(summary.batchID.flatMap { id in c.rejected == 0 ? nil : Markup("""
+                <p id="rejected-rows">下载被拒绝的 \(c.rejected) 行：<a href="/api/v1/batches/\(id)/rejected" download>Excel</a>（原样填在移交表中，\
+                末列写明问题；改正后可直接作为新批次上传）</p>
+                """) } ?? .empty)
             <table><thead><tr><th scope="col">行号</th><th scope="col">列</th><th scope="col">代码</th><th scope="col">说明</th><th scope="col">结果</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\">没有问题行。</td></tr>"] : rows)</tbody></table>
             \(cut)

@@ -157,6 +157,9 @@ struct WebPagesTests {
                 #expect(page.contains("<dd id=\"count-total\">3</dd>") && page.contains("<dd id=\"count-rejected\">1</dd>"))
                 #expect(page.contains("credit_code.checksum"))
                 #expect(page.contains("批次已保存"))
+                let batchPath = String(location.split(separator: "?")[0])
+                #expect(page.contains("<p id=\"rejected-rows\">下载被拒绝的 1 行：<a href=\"/api/v1\(batchPath.dropFirst(4))/rejected\" download>"),
+                        "the rejected row, to fix and upload again")
                 // When, by whom and which file: what a partner checks before asking whether it arrived.
                 let uploader = try #require(world.identity.users["uploader.a"]?.displayName)
                 let digest = try await client.query("SELECT encode(sha256(\(Data(file))), 'hex')")[0].decode(String.self, at: 0)
