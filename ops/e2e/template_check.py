@@ -42,6 +42,13 @@ def typed(text, column_is_text):
     return text
 
 
+def upload(path, auth):
+    request = urllib.request.Request(f"{BASE}/api/v1/batches", data=open(path, "rb").read(), method="POST",
+                                     headers={**auth, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
 def main():
     token = subprocess.run([HUQI, "user", "token", "up.lnfic"], check=True, capture_output=True, text=True).stdout.strip()
     auth = {"Authorization": f"Bearer {token}"}
@@ -69,13 +76,39 @@ def main():
     filled = os.path.join(OUT, "handover-template-filled.xlsx")
     book.save(filled)
 
-    request = urllib.request.Request(f"{BASE}/api/v1/batches?batch_no=4", data=open(filled, "rb").read(), method="POST",
-                                     headers={**auth, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-    with urllib.request.urlopen(request) as response:
-        answer = json.load(response)
+    answer = upload(filled, auth)
     counts = answer["counts"]
     check(answer["status"] == "applied" and counts["accepted"] == len(rows) - 1 and counts["rejected"] == 0,
           f"the filled-in template uploads: {counts['accepted']} of {len(rows) - 1} rows accepted, none rejected")
+
+    # A row refused, handed back as a workbook, fixed in it (by openpyxl, as a person in Excel), uploaded again.
+    broken = "LNFIC-2026-9-001"
+    sheet.cell(row=2, column=2, value=broken)
+    sheet.cell(row=2, column=header.index("诉求内容") + 1, value="要求解除对公司账户的错误冻结，恢复正常经营。")  # not batch 4's case again
+    code_column = header.index("统一社会信用代码") + 1
+    good_code = sheet.cell(row=2, column=code_column).value
+    sheet.cell(row=2, column=code_column, value=good_code[:-1] + ("0" if good_code[-1] != "0" else "1"))
+    for r in range(3, sheet.max_row + 1):
+        for c in range(1, len(header) + 1):
+            sheet.cell(row=r, column=c, value=None)
+    one_row = os.path.join(OUT, "handover-one-bad-row.xlsx")
+    book.save(one_row)
+    answer = upload(one_row, auth)
+    check(answer["counts"]["rejected"] == 1, "a row with a wrong check character is refused")
+    back = os.path.join(OUT, "handover-rejected.xlsx")
+    with urllib.request.urlopen(urllib.request.Request(f"{BASE}/api/v1/batches/{answer['batch_id']}/rejected", headers=auth)) as response:
+        open(back, "wb").write(response.read())
+    returned = openpyxl.load_workbook(back)["移交表"]
+    returned_header = [c.value for c in returned[1]]
+    check(returned_header == header + ["原行号", "问题说明"] and returned.max_row == 2
+          and returned.cell(row=2, column=2).value == broken and "校验位应为" in returned.cell(row=2, column=len(header) + 2).value,
+          "the rejected row comes back as written, with its row number and the problem")
+    returned.cell(row=2, column=code_column, value=good_code)
+    returned.parent.save(back)
+    answer = upload(back, auth)
+    warned = " ".join(w["message"] for w in answer.get("file_warnings", []))
+    check(answer["counts"]["accepted"] == 1 and answer["counts"]["rejected"] == 0 and "原行号" not in warned,
+          "fixed in the returned workbook, the row is accepted (huqi's own columns raise no warning)")
 
     subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", OUT, template], check=True, capture_output=True, timeout=300)
     converted = next(csv.reader(open(os.path.join(OUT, "handover-template.csv"), encoding="utf-8-sig")))
