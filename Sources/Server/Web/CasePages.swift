@@ -101,6 +101,8 @@ struct CasePages: Sendable {
         if query["mine"].map(String.init) == "1" { filter.assigneeID = user.principal.userID ?? -1 }
         if query["overdue"].map(String.init) == "1" { filter.overdue = true }
         filter.sort = query["sort"].flatMap { CaseFilter.Sort(rawValue: String($0)) } ?? .due
+        let typed = String(query["q"].map(String.init)?.prefix(CaseFilter.searchLimit) ?? "")
+        filter.search = CaseFilter.searchTerm(typed)
         let cases = try await CaseQueries.list(filter, for: user.principal, using: database)
         let rows: [Markup] = cases.prefix(Self.pageSize).map { c in
             let due: Markup = c.overdue ? "<span class=\"badge overdue\">逾期</span>" : (c.nearDue ? "<span class=\"badge near\">临期</span>" : .empty)
@@ -111,8 +113,16 @@ struct CasePages: Sendable {
         }
         var kept: [String: String] = [:]
         for key in ["stage", "unit", "mine", "overdue", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
+        kept["q"] = typed
+        let hidden: [Markup] = kept.filter { $0.key != "q" && $0.key != "sort" && $0.value.isEmpty == false }.sorted { $0.key < $1.key }
+            .map { "<input type=\"hidden\" name=\"\($0.key)\" value=\"\($0.value)\">" }
         let sortLinks: Markup = "排序：<a href=\"?\(Self.query(kept, sort: "due"))\">最早到期</a> · <a href=\"?\(Self.query(kept, sort: "newest"))\">最新受理</a>"
         return WebPage.render(query["mine"].map(String.init) == "1" ? "我的案件" : "案件列表", user: user, notice: WebPage.Notice.from(request), body: """
+            <form class="search" method="get" action="/app/cases" role="search">\(hidden)
+            <label for="q">查找案件</label>
+            <input id="q" name="q" type="search" value="\(typed)" maxlength="\(CaseFilter.searchLimit)" placeholder="企业名称、被反映单位、案件编号或统一社会信用代码">
+            <button type="submit">搜索</button>\(typed.isEmpty ? Markup.empty : " <a href=\"/app/cases\">清除</a>")
+            </form>
             <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a> · <a href="\(Self.exportURL(filter))" download>导出 Excel</a></p>
             <table><thead><tr><th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
             <th scope="col">最近期限</th><th scope="col">承办人</th></tr></thead>
@@ -129,6 +139,7 @@ struct CasePages: Sendable {
         if filter.includeSubunits { items.append(URLQueryItem(name: "subunits", value: "true")) }
         if filter.overdue == true { items.append(URLQueryItem(name: "overdue", value: "true")) }
         if let assignee = filter.assigneeID { items.append(URLQueryItem(name: "assignee", value: String(assignee))) }
+        if let search = filter.search { items.append(URLQueryItem(name: "q", value: search)) }
         var components = URLComponents()
         components.path = "/api/v1/cases"
         components.queryItems = items

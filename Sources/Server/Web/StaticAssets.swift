@@ -65,6 +65,8 @@ enum StaticAssets {
         .pager{display:flex;gap:1rem}
         form.inline{display:flex;gap:.5rem;align-items:end}
         form.inline input{width:12rem}
+        form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.2rem 0 .6rem}
+        form.search label{margin:0}form.search input{max-width:28rem}form.search button{margin:0}
         @media print{header.top,form,.pager{display:none}body{background:#fff}.card{border:none}}
         """
 }

@@ -78,6 +78,10 @@ struct CaseController: Sendable {
         }
         filter.unassigned = try flag("unassigned") ?? false
         filter.typical = try flag("typical")
+        filter.search = CaseFilter.searchTerm(query["q"].map(String.init))
+        if let search = filter.search, search.count > CaseFilter.searchLimit {
+            throw invalid("q", "搜索内容不能超过 \(CaseFilter.searchLimit) 个字。")
+        }
         if let text = query["sort"].map(String.init) {
             guard let sort = CaseFilter.Sort(rawValue: text) else {
                 throw invalid("sort", "sort 应为：\(CaseFilter.Sort.allCases.map(\.rawValue).joined(separator: "、"))。")

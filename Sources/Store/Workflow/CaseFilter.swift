@@ -28,6 +28,10 @@ public struct CaseFilter: Sendable, Equatable {
     /// Only cases nobody holds.
     public var unassigned = false
     public var typical: Bool?
+    /// What a person types to find a case: part of the enterprise's name, of the respondent or
+    /// of the 案件编号, or a whole credit code (any letter case; full-width and half-width
+    /// brackets match each other). Set it through `CaseFilter.searchTerm(_:)`.
+    public var search: String?
     public var sort: Sort = .due
     public var limit = 50
     public var offset = 0
@@ -61,7 +65,26 @@ public struct CaseFilter: Sendable, Equatable {
         if let assigneeID { parts.append("c.assignee_id = \(assigneeID)::bigint") }
         if unassigned { parts.append("c.assignee_id IS NULL") }
         if let typical { parts.append(typical ? "c.typical_summary IS NOT NULL" : "c.typical_summary IS NULL") }
+        if let search {
+            // strpos, not LIKE: a typed % or _ is a character, not a pattern.
+            parts.append("""
+                (strpos(translate(lower(c.enterprise_name), '（）', '()'), \(search)) > 0
+                 OR strpos(translate(lower(coalesce(c.respondent, '')), '（）', '()'), \(search)) > 0
+                 OR strpos(lower(c.external_ref), \(search)) > 0 OR c.credit_code = upper(\(search)))
+                """)
+        }
         return parts.isEmpty ? "TRUE" : PostgresQuery.joined(parts, separator: " AND ")
+    }
+
+    /// The longest search accepted.
+    public static let searchLimit = 100
+
+    /// A typed search as the filter compares it (full-width folded, blanks collapsed, lower
+    /// case); nil when blank. Callers refuse (API) or cut (pages) one longer than `searchLimit`.
+    public static func searchTerm(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let term = TextNormalizer.normalize(text).lowercased()
+        return term.isEmpty ? nil : term
     }
 
     var orderBy: String {
