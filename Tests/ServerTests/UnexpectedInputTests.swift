@@ -48,7 +48,7 @@ struct UnexpectedInputTests {
         }
     }
 
-    @Test("NUL characters: a batch cell with one is a coded error of that row; a JSON body or form with one is 422/400")
+    @Test("NUL characters: a batch cell with one is a coded error of that row; a JSON body, form, query string or path with one is 422/400")
     func nulCharacters() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
@@ -73,6 +73,14 @@ struct UnexpectedInputTests {
                 let form = try await http.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                                                   body: ByteBuffer(string: "login=a%00b&password=x"))
                 #expect(form.status == .badRequest && String(buffer: form.body).contains("空字符"))
+                // In a query string (bound to SQL as text): 400, not a 500. (A path segment is not
+                // percent-decoded: `21%0007` is just an unknown unit.)
+                let lead = "Bearer \(fixture.tokens["leader.jz"]!.plaintext)"
+                for uri in ["/api/v1/cases?q=a%00b", "/api/v1/cases?partner=%00", "/api/v1/cases?unit=21%0007"] {
+                    let answer = try await http.execute(uri: uri, method: .get, headers: [.authorization: lead])
+                    #expect(answer.status == .badRequest && String(buffer: answer.body).contains("request.nul_character"), "\(uri)")
+                }
+                #expect(try await http.execute(uri: "/api/v1/units/21%0007", method: .get, headers: [.authorization: lead]).status == .notFound)
             }
             let codes = try await client.query("SELECT issues::text FROM batch_rows WHERE outcome = 'rejected'")
                 .map { try $0.decode(String.self, at: 0) }

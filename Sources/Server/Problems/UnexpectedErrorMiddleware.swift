@@ -13,15 +13,26 @@ struct UnexpectedErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         Problem(status: .internalServerError, code: "internal.error", title: "服务器内部错误，已记录。请稍后重试；如反复出现，请联系管理员。")
     }
 
+    /// A value of the request (a query string, a path segment) holds U+0000, which PostgreSQL
+    /// text can neither store nor compare. Not a bug: the caller's input (JSON bodies and forms
+    /// are refused earlier, by their readers, with the same code).
+    static var nulProblem: Problem {
+        Problem(status: .badRequest, code: "request.nul_character", title: "请求中含有空字符（\\u0000），无法处理。请删除后重试。")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let isPage = path.hasPrefix("/app") || path == "/login" || path == "/logout"
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as PostgresError where error.code == .nulInParameter {
+            if isPage { return WebPage.problem(.badRequest, title: "请求无效", message: Self.nulProblem.title, user: nil) }
+            throw Self.nulProblem
         } catch {
             context.logger.error("unexpected error", metadata: Self.metadata(error, request))
-            let path = request.uri.path
-            if path.hasPrefix("/app") || path == "/login" || path == "/logout" {
+            if isPage {
                 return WebPage.problem(.internalServerError, title: "服务器内部错误", message: Self.problem.title, user: nil)
             }
             throw Self.problem
