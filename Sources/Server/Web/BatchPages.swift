@@ -5,7 +5,7 @@ import Postgres
 import Store
 
 /// Partner staff: upload a batch (file, batch number, dry run), see its counts and rejected rows,
-/// download the error list, list their batches.
+/// download the error list, list their batches. Administrators: every partner's batches.
 struct BatchPages: Sendable {
     let database: PostgresClient
     let gate: WebGate
@@ -30,7 +30,10 @@ struct BatchPages: Sendable {
     }
 
     private func list(_ request: Request, _ user: WebUser) async throws -> Response {
-        _ = try partnerID(user)
+        // Partner staff upload and see their own batches; an administrator sees every partner's
+        // (the access policy's batch row), without an upload form.
+        let isPartner = user.principal.partnerID != nil
+        guard isPartner || user.principal.has(.admin) else { throw WebError.forbidden("只有合作单位的上传员和管理员可以查看批次。") }
         let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
         let sort = request.uri.queryParameters["sort"].flatMap { BatchQueries.Sort(rawValue: String($0)) } ?? .newest
         let batches = try await BatchQueries.list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize,
@@ -40,22 +43,23 @@ struct BatchPages: Sendable {
         }
         let rows: [Markup] = batches.prefix(Self.pageSize).map { batch in
             """
-            <tr><td><a href="/app/batches/\(batch.batchID ?? 0)">\(batch.batchID ?? 0)</a></td><td>\(batch.batchNumber.map(String.init) ?? "—")</td>
+            <tr><td><a href="/app/batches/\(batch.batchID ?? 0)">\(batch.batchID ?? 0)</a></td>\(isPartner ? Markup.empty : "<td>\(batch.partnerName ?? "—")</td>")\
+            <td>\(batch.batchNumber.map(String.init) ?? "—")</td>
             <td>\(batch.receivedAt.map(ShanghaiTime.minute) ?? "—")</td><td>\(batch.uploaderName ?? batch.uploadedBy ?? "—")</td>
             <td>\(Self.statusName(batch.status))</td><td>\(batch.format.uppercased())</td><td class="num">\(batch.counts.total)</td>
             <td class="num">\(batch.counts.accepted)</td><td class="num">\(batch.counts.updated)</td><td class="num">\(batch.counts.duplicate)</td>
             <td class="num">\(batch.counts.rejected)</td></tr>
             """
         }
-        return WebPage.render("批次上传", user: user, notice: WebPage.Notice.from(request), body: """
-            \(uploadForm(user, batchNumber: "", dryRun: false, error: nil))
-            <h2>本单位的批次</h2>
+        return WebPage.render(isPartner ? "批次上传" : "全部批次", user: user, notice: WebPage.Notice.from(request), body: """
+            \(isPartner ? uploadForm(user, batchNumber: "", dryRun: false, error: nil) : .empty)
+            <h2>\(isPartner ? "本单位的批次" : "各合作单位的批次")</h2>
             <p>排序：\(Markup(sortLinks, separator: " · "))</p>
             <table>
-            <thead><tr><th scope="col">批次</th><th scope="col">第几批</th><th scope="col">上传时间</th><th scope="col">上传人</th>
+            <thead><tr><th scope="col">批次</th>\(isPartner ? Markup.empty : "<th scope=\"col\">合作单位</th>")<th scope="col">第几批</th><th scope="col">上传时间</th><th scope="col">上传人</th>
             <th scope="col">状态</th><th scope="col">格式</th><th scope="col">总行数</th>
             <th scope="col">新增</th><th scope="col">更正</th><th scope="col">疑似重复</th><th scope="col">拒绝</th></tr></thead>
-            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"11\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
+            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"\(isPartner ? 11 : 12)\">还没有上传过批次。</td></tr>"] : rows)</tbody></table>
             \(WebPaging.links(path: "/app/batches", query: ["sort": sort.rawValue], page: page, hasMore: batches.count > Self.pageSize))
             """)
     }

@@ -98,6 +98,7 @@ enum WebPage {
         }
         if principal.has(.leader) || principal.has(.office) || principal.has(.admin) { links.append("<a href=\"/app/reports/weekly\">周报</a>") }
         if principal.has(.admin) {
+            if principal.partnerID == nil { links.append("<a href=\"/app/batches\">批次</a>") }
             links.append("<a href=\"/app/admin/partners\">合作单位</a>")
             links.append("<a href=\"/app/admin/users\">用户</a>")
         }

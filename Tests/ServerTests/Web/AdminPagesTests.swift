@@ -99,4 +99,29 @@ struct AdminPagesTests {
             }
         }
     }
+
+    @Test("an admin sees every partner's batches, and opens any of them, without an upload form; the office is refused")
+    func allBatches() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: false))
+            let other = try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: world.identity.partnerB.id, batchNumber: 2, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(WorkflowWorld.rows(1, prefix: "J", petition: false)), idempotencyKey: nil, dryRun: false))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let admin = try await WebClient.signIn(http, "admin", WebPagesTests.password)
+                let list = try await WebClient.page(http, "/app/batches", admin)
+                #expect(list.contains("<a href=\"/app/batches\">批次</a>"), "the admin's navigation leads there")
+                #expect(list.contains("各合作单位的批次") && !list.contains("enctype=\"multipart/form-data\""), "no upload form")
+                #expect(list.contains("<td>辽宁省工商业联合会</td>") && list.contains("<td>锦州市总商会</td>"))
+                let page = try await WebClient.page(http, "/app/batches/\(try #require(other.batchID))", admin)
+                #expect(page.contains("<dd>锦州市总商会（JZCHAMBER）</dd>"))
+                let office = try await WebClient.signIn(http, "office", WebPagesTests.password)
+                #expect(try await http.execute(uri: "/app/batches", method: .get, headers: [.cookie: office.cookie]).status == .forbidden)
+                let uploader = try await WebClient.signIn(http, "uploader.a", WebPagesTests.password)
+                let own = try await WebClient.page(http, "/app/batches", uploader)
+                #expect(own.contains("本单位的批次") && !own.contains("锦州市总商会"), "a partner still sees only its own")
+            }
+        }
+    }
 }
