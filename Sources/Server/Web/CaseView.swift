@@ -22,6 +22,7 @@ struct CaseView {
             <dt>企业</dt><dd>\(s.enterpriseName)</dd><dt>统一社会信用代码</dt><dd>\(s.creditCode ?? "—")</dd>
             <dt>检察院</dt><dd>\(s.unitName)</dd><dt>阶段</dt><dd id="stage">\(s.stageName)</dd>
             <dt>承办人</dt><dd>\(s.assigneeName ?? "未领取")</dd><dt>移交日期</dt><dd>\(detail.handedOverOn.description)</dd>
+            <dt>受理日期</dt><dd id="accepted-on">\(s.acceptedOn.description)（答复期限自此计算）</dd>
             <dt>被反映单位</dt><dd>\(detail.respondent ?? "—")</dd><dt>诉求内容</dt><dd>\(detail.claim)</dd>
             <dt>备注</dt><dd>\(detail.remarks ?? "—")</dd>
             <dt>反映人</dt><dd>\(detail.reporterName ?? "—")</dd>

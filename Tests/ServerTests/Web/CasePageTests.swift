@@ -79,6 +79,8 @@ struct CasePageTests {
                 let session = try await WebClient.signIn(http, "leader.jz", Self.password)
                 let page = try await WebClient.page(http, "/app/cases/\(id)", session)
                 #expect(page.contains("<dt>风险等级</dt><dd>高</dd>"), "the evaluation's findings are on the page, not only in the API")
+                let accepted = try await client.query("SELECT accepted_on FROM cases WHERE id = \(id)")[0].decode(CalendarDate.self, at: 0)
+                #expect(page.contains("<dt>受理日期</dt><dd id=\"accepted-on\">\(accepted)（答复期限自此计算）</dd>"), "the day the reply deadlines count from")
                 #expect(page.contains("<dt>评估意见</dt><dd>处罚&lt;b&gt;畸重&lt;/b&gt;，诉求有理</dd>"))
                 #expect(page.contains("<dt>管辖意见</dt><dd>本院管辖</dd><dt>走《信访工作条例》程序</dt><dd>是</dd>"))
                 #expect(page.contains("到期，暂定）</summary>") && page.contains("（7日）（"), "only the provisional reply says so")
