@@ -114,14 +114,16 @@ struct CasePages: Sendable {
         var kept: [String: String] = [:]
         for key in ["stage", "unit", "mine", "overdue", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
         kept["q"] = typed
-        let hidden: [Markup] = kept.filter { $0.key != "q" && $0.key != "sort" && $0.value.isEmpty == false }.sorted { $0.key < $1.key }
+        // The search keeps the list's other filters and order; clearing it keeps them too.
+        let hidden: [Markup] = kept.filter { $0.key != "q" && $0.value.isEmpty == false }.sorted { $0.key < $1.key }
             .map { "<input type=\"hidden\" name=\"\($0.key)\" value=\"\($0.value)\">" }
+        let cleared = Self.query(kept.filter { $0.key != "q" }, sort: kept["sort"] ?? CaseFilter.Sort.due.rawValue)
         let sortLinks: Markup = "排序：<a href=\"?\(Self.query(kept, sort: "due"))\">最早到期</a> · <a href=\"?\(Self.query(kept, sort: "newest"))\">最新受理</a>"
         return WebPage.render(query["mine"].map(String.init) == "1" ? "我的案件" : "案件列表", user: user, notice: WebPage.Notice.from(request), body: """
             <form class="search" method="get" action="/app/cases" role="search">\(hidden)
             <label for="q">查找案件</label>
             <input id="q" name="q" type="search" value="\(typed)" maxlength="\(CaseFilter.searchLimit)" placeholder="企业名称、被反映单位、案件编号或统一社会信用代码">
-            <button type="submit">搜索</button>\(typed.isEmpty ? Markup.empty : " <a href=\"/app/cases\">清除</a>")
+            <button type="submit">搜索</button>\(typed.isEmpty ? Markup.empty : " <a id=\"search-clear\" href=\"?\(cleared)\">清除</a>")
             </form>
             <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a> · <a href="\(Self.exportURL(filter))" download>导出 Excel</a></p>
             <table><thead><tr><th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
