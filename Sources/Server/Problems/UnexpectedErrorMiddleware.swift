@@ -13,7 +13,7 @@ struct UnexpectedErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         Problem(status: .internalServerError, code: "internal.error", title: "服务器内部错误，已记录。请稍后重试；如反复出现，请联系管理员。")
     }
 
-    /// A value of the request (a query string, a path segment) holds U+0000, which PostgreSQL
+    /// A query-string value of the request holds U+0000 (`%00`), which PostgreSQL
     /// text can neither store nor compare. Not a bug: the caller's input (JSON bodies and forms
     /// are refused earlier, by their readers, with the same code).
     static var nulProblem: Problem {
