@@ -8,7 +8,7 @@
 /// | partners | all | all | none | none | own |
 /// | audit log | all | none | none | none | none |
 /// | batches | all | none | none | none | own partner |
-/// | cases | all | all (read) | own unit + below | own unit | own partner (read) |
+/// | cases | all | all (read) | own unit + below | own unit | own partner (read; no internals: `seesCaseInternals`) |
 /// (the summary issue adds summaries to this table)
 public enum AccessPolicy {
     /// A kind of thing that can be fetched.
@@ -67,6 +67,12 @@ public enum AccessPolicy {
     /// True when the principal may work cases (claim, move, reply): prosecutors and leaders,
     /// within their case scope.
     public static func canWorkCases(_ principal: Principal) -> Bool { principal.has(.prosecutor) || principal.has(.leader) }
+
+    /// True when the principal may see the procuratorate's own work on a case it can read: the
+    /// findings recorded with each stage change, the supervision clues, and (asked for, audited)
+    /// the reporter's full ID number and phone. Partners read their cases' stage, deadlines and
+    /// triage outcome only; everyone else in scope sees it all.
+    public static func seesCaseInternals(_ principal: Principal) -> Bool { principal.partnerID == nil }
 
     /// True when the principal may assign, take charge (包案), flag typical cases and approve
     /// extensions: leaders, within their case scope.

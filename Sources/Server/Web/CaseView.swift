@@ -9,6 +9,9 @@ struct CaseView {
     let detail: CaseDetail
     let user: WebUser
     let personalData: PersonalData?
+    /// Whether this user sees the procuratorate's own work (clues, the personal-data look);
+    /// partners do not — the query already left their timeline's findings out.
+    var internals: Bool { AccessPolicy.seesCaseInternals(user.principal) }
 
     func body(actions: Markup) -> Markup {
         let s = detail.summary
@@ -29,14 +32,14 @@ struct CaseView {
             <dt>身份证号</dt><dd>\(personalData?.idNumber ?? detail.reporterIDNumberMasked ?? "—")</dd>
             <dt>联系电话</dt><dd>\(personalData?.phone ?? detail.phoneMasked ?? "—")</dd>
             </dl>
-            \(personalData == nil && (detail.reporterIDNumberMasked != nil || detail.phoneMasked != nil) ? Markup("""
+            \(personalData == nil && internals && (detail.reporterIDNumberMasked != nil || detail.phoneMasked != nil) ? Markup("""
                 <form method="post" action="/app/cases/\(s.id)/personal-data">\(user.csrfField)<button type="submit">显示完整身份证号和电话（将记入审计日志）</button></form>
                 """) : .empty)
             </section>
             <section class="card" aria-labelledby="triage"><h2 id="triage">分流结论</h2>\(triage)</section>
             <section class="card" aria-labelledby="deadlines"><h2 id="deadlines">期限</h2>\(deadlines)</section>
             <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions.html.isEmpty ? noActions : actions)\(release)</section>
-            <section class="card" aria-labelledby="clues"><h2 id="clues">监督线索</h2>\(clues)</section>
+            \(internals ? Markup("<section class=\"card\" aria-labelledby=\"clues\"><h2 id=\"clues\">监督线索</h2>\(clues)</section>") : .empty)
             <section class="card" aria-labelledby="timeline"><h2 id="timeline">办理记录</h2>\(timeline)</section>
             """
     }

@@ -8,8 +8,13 @@ extension CaseQueries {
     /// One statement: the case, the workflow clock, and the deadlines, timeline and clues as
     /// JSON arrays. The page is the most read thing of the working day; five round trips made it
     /// five statements' worth of server work and thread hops.
+    ///
+    /// A partner (`AccessPolicy.seesCaseInternals` false) gets the timeline without what each
+    /// step recorded (notes, findings) and without clues or their events: left out by the
+    /// query, not by the page.
     public static func detail(id: Int64, for principal: Principal, using client: PostgresClient) async throws -> CaseDetail? {
-        try await client.withConnection { connection -> CaseDetail? in
+        let internals = AccessPolicy.seesCaseInternals(principal)
+        return try await client.withConnection { connection -> CaseDetail? in
             guard let row = try await connection.query("""
                 SELECT \(unescaped: summaryColumns), c.respondent, c.claim, c.remarks, c.reporter_name, c.reporter_id_number, c.phone,
                        c.region_code, c.handed_over_on, c.amount_wan::text, c.petitioned_before, c.petition_count, c.triage_rule_version,
@@ -22,14 +27,16 @@ extension CaseQueries {
                         FROM case_deadlines d WHERE d.case_id = c.id) AS deadlines,
                        (SELECT coalesce(json_agg(json_build_object(
                                    'id', e.id, 'kind', e.kind, 'from_stage', e.from_stage, 'to_stage', e.to_stage, 'actor', e.actor,
-                                   'actor_name', actor_name(e.actor), 'occurred_at', extract(epoch FROM e.occurred_at), 'note', e.note,
-                                   'payload', e.payload, 'deadline_id', e.deadline_id) ORDER BY e.id), '[]')
-                        FROM case_events e WHERE e.case_id = c.id) AS events,
+                                   'actor_name', actor_name(e.actor), 'occurred_at', extract(epoch FROM e.occurred_at),
+                                   'note', CASE WHEN \(internals)::boolean THEN e.note ELSE '' END,
+                                   'payload', CASE WHEN \(internals)::boolean THEN e.payload ELSE '{}'::jsonb END,
+                                   'deadline_id', e.deadline_id) ORDER BY e.id), '[]')
+                        FROM case_events e WHERE e.case_id = c.id AND (\(internals)::boolean OR e.kind NOT IN ('clue_created', 'clue_transferred', 'clue_result'))) AS events,
                        (SELECT coalesce(json_agg(json_build_object(
                                    'id', k.id, 'summary', k.summary, 'department', k.department,
                                    'transferred_at', extract(epoch FROM k.transferred_at), 'result', k.result, 'result_note', k.result_note)
                                    ORDER BY k.id), '[]')
-                        FROM supervision_clues k WHERE k.case_id = c.id) AS clues
+                        FROM supervision_clues k WHERE k.case_id = c.id AND \(internals)::boolean) AS clues
                 \(unescaped: summaryJoins) CROSS JOIN workflow_settings s
                 WHERE c.id = \(id) AND \(scope(principal))
                 """).first else { return nil }

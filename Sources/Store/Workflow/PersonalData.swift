@@ -9,10 +9,12 @@ public struct PersonalData: Sendable, Equatable {
     public var phone: String?
 
     /// Reads them for `principal` (within the case scope) and audits the look in the same
-    /// transaction: nothing is shown that is not logged. Nil when the case is unknown or out of scope.
+    /// transaction: nothing is shown that is not logged. Nil when the case is unknown or out of
+    /// scope, and for partners (`AccessPolicy.seesCaseInternals`).
     public static func reveal(caseID: Int64, for principal: Principal, address: String,
                               using client: PostgresClient) async throws -> PersonalData? {
-        try await client.withTransaction { connection in
+        guard AccessPolicy.seesCaseInternals(principal) else { return nil }
+        return try await client.withTransaction { connection in
             guard let row = try await connection.query("""
                 SELECT c.reporter_name, c.reporter_id_number, c.phone FROM cases c
                 WHERE c.id = \(caseID) AND \(CaseQueries.scope(principal))
