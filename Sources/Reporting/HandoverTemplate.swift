@@ -25,18 +25,18 @@ public enum HandoverTemplate {
         "enterprise_name": .init(required: "是", rule: "按营业执照填写，括号用全角（）", example: "锦州宏达（集团）有限公司"),
         "credit_code": .init(required: "是（个体可不填）", rule: "18 位统一社会信用代码，系统按国家标准校验末位校验码", example: "91210700MADR9L8F50"),
         "region": .init(required: "是", rule: "企业所在市或县（区），如“锦州市凌海市”“凌海市”，或 6 位行政区划代码；各市都有的区名（如铁西区）须写明所属市", example: "锦州市凌海市"),
-        "enterprise_kind": .init(required: "否", rule: choices(EnterpriseKind.allCases.map(\.rawValue)), example: "民营"),
+        "enterprise_kind": .init(required: "否", rule: choices(of: "enterprise_kind"), example: "民营"),
         "reporter_name": .init(required: "否", rule: "反映问题的人的姓名", example: "王某某"),
         "reporter_id_number": .init(required: "否", rule: "18 位（或旧 15 位）居民身份证号码，系统校验末位；页面和报表中遮蔽显示", example: "11010519491231002X"),
         "phone": .init(required: "否", rule: "手机号（11 位）或固定电话（如 0416-1234567）", example: "13804165678"),
         "respondent": .init(required: "否", rule: "被反映的机关或单位的全称", example: "凌海市某某局"),
-        "matter_type": .init(required: "否", rule: choices(MatterType.allCases.map(\.rawValue)), example: "申诉"),
+        "matter_type": .init(required: "否", rule: choices(of: "matter_type"), example: "申诉"),
         "claim": .init(required: "是", rule: "企业的诉求与经过，可分段（单元格内按 Alt+Enter 换行）", example: "要求退还履约保证金120万元，多次催要未果。"),
         "petitioned_before": .init(required: "否", rule: "是 或 否", example: "是"),
         "first_petition_date": .init(required: "否", rule: "日期，如 2025-06-18、2025/6/18、2025年6月18日", example: "2025-06-18"),
         "petition_count": .init(required: "否", rule: "不小于 0 的整数", example: "2"),
         "amount_wan": .init(required: "否", rule: "以万元计的数字，如 1234.5 或 1,234.5", example: "120"),
-        "litigation_stage": .init(required: "否", rule: choices(LitigationStage.allCases.map(\.rawValue)), example: "执行"),
+        "litigation_stage": .init(required: "否", rule: choices(of: "litigation_stage"), example: "执行"),
         "handed_over_on": .init(required: "否", rule: "日期；不填则为上传当天", example: "2026-03-11"),
         "remarks": .init(required: "否", rule: "其他需要说明的情况", example: "附判决书复印件"),
     ]
@@ -80,7 +80,8 @@ public enum HandoverTemplate {
         [0xEF, 0xBB, 0xBF] + Array((CanonicalField.all.map(\.header).joined(separator: ",") + "\r\n").utf8)
     }
 
-    private static func choices(_ values: [String]) -> String {
-        "从下拉列表中选择：" + values.joined(separator: "、")
+    /// A closed list's rule: the values its drop-down offers.
+    private static func choices(of field: String) -> String {
+        "从下拉列表中选择：" + (choiceLists[field] ?? []).joined(separator: "、")
     }
 }

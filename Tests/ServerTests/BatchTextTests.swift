@@ -39,10 +39,7 @@ struct BatchTextTests: BatchUploadSuite {
     func fixtureClaims() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            let bytes = try Data(contentsOf: FixtureTests.folder.appendingPathComponent("batches/batch1-utf8-bom.csv"))
-            _ = try await BatchIntake(client: client).submit(BatchSubmission(
-                partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
-                payload: Array(bytes), idempotencyKey: nil, dryRun: false))
+            _ = try await FixtureTests().submit("batches/batch1-utf8-bom.csv", partnerID: fixture.partnerA.id, client: client)
             let claim = try await client.query("SELECT claim FROM cases WHERE external_ref = 'LNFIC-2026-1-001'")[0].decode(String.self, at: 0)
             #expect(claim == "我公司与某公司买卖合同纠纷一案，法院判决认定事实错误，判令我公司赔偿2680万元，请求检察机关提出抗诉。此前曾多次到市信访局反映，均无结果。")
             let withASCIIComma = try await count(client, "SELECT count(*) FROM cases WHERE claim LIKE '%,%'")

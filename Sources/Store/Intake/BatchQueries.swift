@@ -97,14 +97,15 @@ public enum BatchQueries {
         return try await client.withConnection { try await problems(batchID: id, limit: limit, on: $0) }
     }
 
-    /// The first `limit` issues of a batch's rows (all when nil), in row order, and how many
-    /// there are in all — read on the connection that is writing the batch (a dry run lists them
-    /// before its transaction is rolled back).
-    static func problems(batchID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> (problems: [RowProblem], total: Int) {
+    /// The first `limit` issues of a batch's rows (all when nil; only rows of `outcome` when
+    /// given), in row order, and how many there are in all — read on the connection that is
+    /// writing the batch (a dry run lists them before its transaction is rolled back).
+    static func problems(batchID: Int64, limit: Int?, outcome: String? = nil,
+                         on connection: PostgresConnection) async throws -> (problems: [RowProblem], total: Int) {
         let rows = try await connection.query("""
             SELECT r.row_number, i->>'field', i->>'code', i->>'message', i->>'severity', r.outcome, count(*) OVER ()
             FROM batch_rows r CROSS JOIN LATERAL jsonb_array_elements(r.issues) i
-            WHERE r.batch_id = \(batchID) ORDER BY r.row_number, i->>'severity', i->>'field' LIMIT \(limit)
+            WHERE r.batch_id = \(batchID) AND (\(outcome)::text IS NULL OR r.outcome = \(outcome)) ORDER BY r.row_number, i->>'severity', i->>'field' LIMIT \(limit)
             """)
         var total = 0
         let problems = try rows.map { row in

@@ -25,7 +25,7 @@ extension BatchQueries {
     public static func rejectedRows(batchID: Int64, for principal: Principal, using client: PostgresClient) async throws -> [RejectedRow]? {
         guard try await find(id: batchID, for: principal, using: client) != nil else { return nil }
         return try await client.withConnection { connection in
-            let problems = Dictionary(grouping: try await problems(batchID: batchID, limit: nil, on: connection).problems.filter { $0.outcome == "rejected" },
+            let problems = Dictionary(grouping: try await problems(batchID: batchID, limit: nil, outcome: "rejected", on: connection).problems,
                                       by: \.row)
             return try await connection.query("""
                 SELECT row_number, coalesce(raw->'cells', '{}'), coalesce(raw->'extra', '{}') FROM batch_rows
