@@ -49,4 +49,27 @@ struct BatchFactsTests: BatchUploadSuite {
             #expect(byTest.uploadedBy == "test" && byTest.uploaderName == nil)
         }
     }
+
+    @Test("a case's batches are its partner's own: the database refuses another partner's batch, even from raw SQL")
+    func caseBatchesBelongToItsPartner() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            let ofA = try await submit(BatchSamples.validRows(1, prefix: "A"), partner: fixture.partnerA.id, client: client)
+            let ofB = try await submit(BatchSamples.validRows(1, prefix: "B"), partner: fixture.partnerB.id, client: client)
+            let batchA = try #require(ofA.batchID), batchB = try #require(ofB.batchID)
+            let caseA = try await client.query("SELECT id FROM cases WHERE batch_id = \(batchA)")[0].decode(Int64.self, at: 0)
+            for column in ["batch_id", "first_batch_id"] {
+                await #expect { try await client.query("UPDATE cases SET \(unescaped: column) = \(batchB) WHERE id = \(caseA)") } throws: {
+                    ($0 as? PostgresError)?.sqlState == PostgresError.SQLState.foreignKeyViolation
+                }
+            }
+            // Moving the case to B's partner without its batches is refused too; with them it is the same rule.
+            await #expect { try await client.query("UPDATE cases SET partner_id = \(fixture.partnerB.id) WHERE id = \(caseA)") } throws: {
+                ($0 as? PostgresError)?.sqlState == PostgresError.SQLState.foreignKeyViolation
+            }
+            let untouched = try await client.query("SELECT partner_id, batch_id, first_batch_id FROM cases WHERE id = \(caseA)")[0]
+            #expect(try untouched.decode(Int.self, at: 0) == fixture.partnerA.id)
+            #expect(try untouched.decode(Int64.self, at: 1) == batchA && untouched.decode(Int64.self, at: 2) == batchA)
+        }
+    }
 }
