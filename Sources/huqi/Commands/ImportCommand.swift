@@ -10,7 +10,7 @@ import Store
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "导入一个案件批次文件（CSV：UTF-8 或 GB18030；JSON）",
+        abstract: "导入一个案件批次文件（CSV：UTF-8 或 GB18030；JSON；XLSX）",
         discussion: "退出码：0 批次已保存（即使有被拒绝的行）；2 文件无法读取；1 其他错误。"
     )
 
