@@ -188,7 +188,7 @@ struct AuditChainWalk {
     /// Events not sealed yet must come from a transaction id the database has handed out.
     private func checkUnsealed() async throws {
         guard let newest = newestUnsealed else { return }
-        let handedOut = try await client.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")[0]
+        let handedOut = try await client.query("SELECT audit_tx_handed_out()")[0]
             .decode(Int64.self, at: 0)
         if newest.tx >= handedOut {
             throw Broken(eventID: newest.firstID, reason: "该记录的事务号从未分配过（记录是绕过触发器写入的）")

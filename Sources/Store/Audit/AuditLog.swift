@@ -31,7 +31,7 @@ public enum AuditLog {
                                    using client: PostgresClient) async throws -> Int {
         guard wait else { return try await pass(wait: false, using: client).sealed }
         // Every transaction id below this one had been handed out when the call began.
-        let target = try await client.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")[0]
+        let target = try await client.query("SELECT audit_tx_handed_out()")[0]
             .decode(Int64.self, at: 0)
         let clock = ContinuousClock()
         let giveUp = clock.now + patience
