@@ -39,7 +39,12 @@ public struct EmbeddedCluster: Sendable {
         self.logger = logger
     }
 
-    var dataPath: String { "\(directory)/pgdata" }
+    var dataPath: String { Self.dataPath(in: directory) }
+
+    /// The cluster's data folder inside a huqi data directory (`HUQI_DATA_DIR/pgdata`).
+    public static func dataPath(in directory: String) -> String {
+        "\(URL(fileURLWithPath: directory).standardizedFileURL.path)/pgdata"
+    }
     var socketDirectory: String { "\(directory)/run" }
     var logFile: String { "\(directory)/log/postgres.log" }
 

@@ -21,6 +21,14 @@ public struct EmbeddedClusterError: Error, Sendable, CustomStringConvertible {
                 + "也可以设置 HUQI_DATABASE_URL 使用现有数据库。")
     }
 
+    static func versionMismatch(path: String, cluster: String, installed: [(version: String, directory: String)]) -> Self {
+        let found = installed.map { "PostgreSQL \($0.version)（\($0.directory)）" }.joined(separator: "、")
+        return Self("cluster.version_mismatch",
+                    "数据目录 \(path) 由 PostgreSQL \(cluster) 创建，本机找到的是 \(found)。"
+                        + "请安装 PostgreSQL \(cluster) 的服务器（apt-get install -y postgresql-\(cluster)）或设置 HUQI_PG_BINDIR 指向它；"
+                        + "要换用新版本，请按 README 的 “Backup and restore” 一节导出，再恢复到新版本的集群。")
+    }
+
     static func foreignOwner(path: String, owner: String, expected: String) -> Self {
         Self("cluster.data_dir_owner",
              "数据目录 \(path) 属于用户 \(owner)，而 PostgreSQL 要以用户 \(expected) 运行。"

@@ -13,7 +13,14 @@ public struct PostgresTools: Sendable {
     public let serviceUser: String?
 
     /// Locates the programs, or explains in one sentence how to install them.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> PostgresTools {
+    ///
+    /// With `dataDirectory` (an embedded cluster's `pgdata/`) holding a cluster already, the
+    /// programs must be of the major version that created it (its `PG_VERSION`): a machine with
+    /// two versions installed (after a Debian upgrade, say) gets the matching one, not the
+    /// newest, and a machine without it gets `cluster.version_mismatch` saying what to do.
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              dataDirectory: String? = nil,
+                              libraryRoot: String = "/usr/lib/postgresql") async throws -> PostgresTools {
         var candidates: [String] = []
         if let configured = environment["HUQI_PG_BINDIR"], !configured.isEmpty {
             candidates.append(configured)
@@ -23,16 +30,44 @@ public struct PostgresTools: Sendable {
                     candidates.append(output.text.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
             }
-            let root = "/usr/lib/postgresql"
-            let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+            let versions = (try? FileManager.default.contentsOfDirectory(atPath: libraryRoot)) ?? []
             for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
-                candidates.append("\(root)/\(version)/bin")
+                candidates.append("\(libraryRoot)/\(version)/bin")
             }
         }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }) else {
-            throw EmbeddedClusterError.initdbMissing(searched: candidates.isEmpty ? ["pg_config --bindir", "/usr/lib/postgresql/*/bin"] : candidates)
+        var installed: [String] = []
+        for directory in candidates where FileManager.default.isExecutableFile(atPath: "\(directory)/initdb") && !installed.contains(directory) {
+            installed.append(directory)
+        }
+        guard var found = installed.first else {
+            throw EmbeddedClusterError.initdbMissing(searched: candidates.isEmpty ? ["pg_config --bindir", "\(libraryRoot)/*/bin"] : candidates)
+        }
+        if let dataDirectory, let wanted = clusterVersion(of: dataDirectory) {
+            var versions: [(version: String, directory: String)] = []
+            for directory in installed { versions.append((await majorVersion(of: directory) ?? "?", directory)) }
+            guard let match = versions.first(where: { $0.version == wanted }) else {
+                throw EmbeddedClusterError.versionMismatch(path: dataDirectory, cluster: wanted, installed: versions)
+            }
+            found = match.directory
         }
         return PostgresTools(binDirectory: found, serviceUser: geteuid() == 0 ? try await ensureServiceUser() : nil)
+    }
+
+    /// The major version that created the cluster in `dataDirectory` (`PG_VERSION`), or nil
+    /// when there is no cluster yet.
+    public static func clusterVersion(of dataDirectory: String) -> String? {
+        (try? String(contentsOfFile: "\(dataDirectory)/PG_VERSION", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The major version of the programs in `directory`, from `pg_ctl --version`
+    /// ("pg_ctl (PostgreSQL) 15.18 (Debian …)" → "15"; "9.6.24" → "9.6").
+    static func majorVersion(of directory: String) async -> String? {
+        guard let output = try? await Command.run("\(directory)/pg_ctl", ["--version"]), output.status == 0,
+              let range = output.text.range(of: ") ") else { return nil }
+        let number = output.text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+        let parts = number.split(separator: ".")
+        guard let first = parts.first, let major = Int(first) else { return nil }
+        return major >= 10 ? String(major) : parts.prefix(2).joined(separator: ".")
     }
 
     /// The path of one of the programs.

@@ -30,6 +30,21 @@ struct OperatorFailureTests {
         expectOneCleanSentence(result.stderr, containing: "无法连接数据库")
     }
 
+    @Test("a data directory made by another PostgreSQL major version names the version and the package to install")
+    func clusterOfAnotherVersion() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-oldpg-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory + "/pgdata", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "9.6\n".write(toFile: directory + "/pgdata/PG_VERSION", atomically: true, encoding: .utf8)
+        for command in [["db", "start"], ["serve"], ["migrate"]] {
+            let result = try await ChildProcess.run([huqi] + command, environment: ["HUQI_DATA_DIR": directory, "HUQI_DATABASE_URL": nil, "DATABASE_URL": nil])
+            #expect(result.status == 1, "\(command)")
+            expectOneCleanSentence(result.stderr, containing: "由 PostgreSQL 9.6 创建，本机找到的是 PostgreSQL ")
+            #expect(result.stderr.contains("apt-get install -y postgresql-9.6"), "\(result.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: directory + "/pgdata/PG_VERSION"), "the old cluster is left alone")
+    }
+
     @Test("a missing initdb names the package to install")
     func missingInitdb() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-noinitdb-\(UUID().uuidString)").path

@@ -19,7 +19,8 @@ enum DatabaseTarget {
 
     static func embeddedCluster(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> EmbeddedCluster {
         let directory = environment["HUQI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ".huqi"
-        return EmbeddedCluster(directory: directory, tools: try await PostgresTools.locate(environment: environment), logger: logger)
+        let tools = try await PostgresTools.locate(environment: environment, dataDirectory: EmbeddedCluster.dataPath(in: directory))
+        return EmbeddedCluster(directory: directory, tools: tools, logger: logger)
     }
 
     var connectionString: String {
