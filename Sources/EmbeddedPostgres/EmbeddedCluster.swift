@@ -40,13 +40,13 @@ public struct EmbeddedCluster: Sendable {
     }
 
     var dataPath: String { Self.dataPath(in: directory) }
+    var socketDirectory: String { "\(directory)/run" }
+    var logFile: String { "\(directory)/log/postgres.log" }
 
     /// The cluster's data folder inside a huqi data directory (`HUQI_DATA_DIR/pgdata`).
     public static func dataPath(in directory: String) -> String {
         "\(URL(fileURLWithPath: directory).standardizedFileURL.path)/pgdata"
     }
-    var socketDirectory: String { "\(directory)/run" }
-    var logFile: String { "\(directory)/log/postgres.log" }
 
     /// A libpq connection string for the huqi database (or `database`) in this cluster.
     public func connectionString(database: String = EmbeddedCluster.databaseName) -> String {

@@ -30,7 +30,8 @@ public enum AuditLog {
     public static func sealPending(wait: Bool = false, patience: Duration = .seconds(5),
                                    using client: PostgresClient) async throws -> Int {
         guard wait else { return try await pass(wait: false, using: client).sealed }
-        // Every transaction id below this one had been handed out when the call began.
+        // Every transaction number below this one (in the database's current era, sql/0019)
+        // had been handed out when the call began.
         let target = try await client.query("SELECT audit_tx_handed_out()")[0]
             .decode(Int64.self, at: 0)
         let clock = ContinuousClock()
