@@ -136,6 +136,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     last audit_seal_ranges;
     seal audit_seal_ranges;
+    tx_offset bigint;
 BEGIN
     sealed := 0;
     IF wait THEN
@@ -144,13 +145,13 @@ BEGIN
         RETURN;
     END IF;
     -- Under the lock: an era appended now (a new cluster) is in place before the range is read.
-    PERFORM audit_tx_offset();
+    tx_offset := audit_tx_offset();
     -- After the lock: the previous sealer has committed, and its range is visible to the next statements.
     SELECT * INTO last FROM audit_seal_ranges ORDER BY seq DESC LIMIT 1;
     -- The statement's snapshot is taken before pg_stat_activity is read (see 0013); a
     -- session's activity is cached per transaction, so drop any copy read earlier.
     PERFORM pg_stat_clear_snapshot();
-    SELECT coalesce(min(x.id), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + audit_tx_offset() INTO horizon
+    SELECT coalesce(min(x.id), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + tx_offset INTO horizon
     FROM (SELECT xip::text::bigint AS id FROM pg_snapshot_xip(pg_current_snapshot()) xip) x
     WHERE (x.id % 4294967296)::text IN (SELECT a.backend_xid::text FROM pg_stat_activity a
                                         WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL);

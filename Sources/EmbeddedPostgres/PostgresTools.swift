@@ -39,18 +39,25 @@ public struct PostgresTools: Sendable {
         for directory in candidates where FileManager.default.isExecutableFile(atPath: "\(directory)/initdb") && !installed.contains(directory) {
             installed.append(directory)
         }
-        guard var found = installed.first else {
+        guard let found = installed.first else {
             throw EmbeddedClusterError.initdbMissing(searched: candidates.isEmpty ? ["pg_config --bindir", "\(libraryRoot)/*/bin"] : candidates)
         }
         if let dataDirectory, let wanted = clusterVersion(of: dataDirectory) {
-            var versions: [(version: String, directory: String)] = []
-            for directory in installed { versions.append((await majorVersion(of: directory) ?? "?", directory)) }
-            guard let match = versions.first(where: { $0.version == wanted }) else {
-                throw EmbeddedClusterError.versionMismatch(path: dataDirectory, cluster: wanted, installed: versions)
+            // Asked in order, stopping at the first match (one pg_ctl --version in the usual case).
+            var others: [(version: String, directory: String)] = []
+            for directory in installed {
+                let version = await majorVersion(of: directory) ?? "?"
+                if version == wanted { return PostgresTools(binDirectory: directory, serviceUser: try await serviceUser()) }
+                others.append((version, directory))
             }
-            found = match.directory
+            throw EmbeddedClusterError.versionMismatch(path: dataDirectory, cluster: wanted, installed: others)
         }
-        return PostgresTools(binDirectory: found, serviceUser: geteuid() == 0 ? try await ensureServiceUser() : nil)
+        return PostgresTools(binDirectory: found, serviceUser: try await serviceUser())
+    }
+
+    /// The account to run the server as: nil unless huqi runs as root.
+    private static func serviceUser() async throws -> String? {
+        geteuid() == 0 ? try await ensureServiceUser() : nil
     }
 
     /// The major version that created the cluster in `dataDirectory` (`PG_VERSION`), or nil

@@ -25,6 +25,14 @@ struct BackupRestoreTests {
         return result.stdout
     }
 
+    /// N from `huqi audit verify`'s "intact, N events"; throws on anything else.
+    func events(verified output: String) throws -> Int {
+        guard output.hasPrefix("intact, "), let count = Int(output.dropFirst(8).prefix { $0.isNumber }) else {
+            throw TestSetupError("not an intact log: \(output)")
+        }
+        return count
+    }
+
     /// The highest transaction number and event id the old database used.
     func oldNumbers(_ source: String) async throws -> (tx: Int, id: Int) {
         let text = try await client(["psql", source, "-qAtc", "SELECT max(tx_id) || ' ' || max(id) FROM audit_events"])
@@ -67,10 +75,9 @@ struct BackupRestoreTests {
         _ = try await run(["partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], old)
         _ = try await run(["import", Self.batches.appendingPathComponent("batch1-utf8-bom.csv").path, "--partner", "LNFIC", "--batch-no", "1"], old)
         // Sealed and counted (this huqi's verify needs this schema; an older one is sealed by SQL).
-        let sealed = sourceMigrations == nil ? try await run(["audit", "verify"], old)
-            : "intact, " + (try await client(["psql", source, "-qAtc", "SELECT audit_seal_range(true); SELECT count(*) FROM audit_events"])
-                .split(separator: "\n").last.map(String.init) ?? "")
-        let before = try #require(Int(sealed.split(separator: " ")[1].trimmingCharacters(in: .punctuationCharacters)), "\(sealed)")
+        let before = sourceMigrations == nil ? try events(verified: try await run(["audit", "verify"], old))
+            : try #require(Int(try await client(["psql", source, "-qAtc", "SELECT audit_seal_range(true); SELECT count(*) FROM audit_events"])
+                .split(separator: "\n").last ?? ""))
         _ = try await client(["psql", source, "-qc", "INSERT INTO audit_events (actor, action, entity) VALUES ('cli:ops', 'ops.note', 'backup')"])
         let eras = sourceMigrations != nil ? 0
             : Int(try await client(["psql", source, "-qAtc", "SELECT count(*) FROM audit_tx_eras"]).trimmingCharacters(in: .whitespacesAndNewlines))!
@@ -95,8 +102,7 @@ struct BackupRestoreTests {
             let imported = try await run(["import", Self.batches.appendingPathComponent("batch2-gb18030.csv").path, "--partner", "LNFIC", "--batch-no", "2"], new)
             #expect(imported.contains("新增 25"), "\(imported)")
             let after = try await run(["audit", "verify"], new)
-            let count = try #require(Int(after.split(separator: " ")[1].trimmingCharacters(in: .punctuationCharacters)), "\(after)")
-            #expect(after.hasPrefix("intact") && count > before + 1, "\(after)")
+            #expect(try events(verified: after) > before + 1, "\(after)")
             let state = try await client(["psql", target, "-qAtc", """
                 SELECT (SELECT count(*) FROM audit_tx_eras) || ' ' || (SELECT count(*) FROM cases) || ' ' ||
                        ((SELECT min(tx_id) FROM audit_events WHERE id > \(oldID)) > \(oldTx))
