@@ -10,6 +10,10 @@ import Postgres
 /// It leaves `batch_cases` (row, case id, outcome, triage) for the rest of the transaction:
 /// the workflow's first events and deadlines and the audit events are written from that narrow
 /// table, not by joining the batch's rows with `cases` again.
+///
+/// A correction changes the case's data always, but what the workflow derives from it (the unit
+/// from the region, the triage from the claim) only while the case still waits in triage: once a
+/// prosecutor has moved it on, its unit and triage were decided by people (see `CorrectionEffects`).
 struct BatchApplication {
     let batchID: Int64
     let partnerID: Int
@@ -43,7 +47,8 @@ struct BatchApplication {
         try await connection.query("""
             CREATE TEMP TABLE batch_cases (
                 row_number int NOT NULL, case_id bigint NOT NULL, outcome text NOT NULL,
-                duplicate_of bigint, petition_related boolean, triage_rule_version int
+                duplicate_of bigint, petition_related boolean, triage_rule_version int,
+                note text, details jsonb
             ) ON COMMIT DROP
             """)
         let staged = try await connection.copyFrom("COPY staging FROM STDIN") { writer in try await StagingCopy.run(rows, into: writer) }
@@ -54,8 +59,6 @@ struct BatchApplication {
         let columns = (Self.caseColumns + Self.triageColumns).joined(separator: ", ")
         let fromStaging = Self.caseColumns.map { "s.\($0)" }.joined(separator: ", ")
         let allFromStaging = (Self.caseColumns + Self.triageColumns).map { "s.\($0)" }.joined(separator: ", ")
-        // A prosecutor's override of the triage wins over the re-triage of a corrected row.
-        let updatedValues = allFromStaging.replacingOccurrences(of: "s.petition_related", with: "coalesce(c.triage_override, s.petition_related)")
         try await connection.query("""
             UPDATE staging s SET ok = false, issues = s.issues || jsonb_build_array(jsonb_build_object(
                 'field', 'external_ref', 'code', 'row.duplicate_ref', 'severity', 'error',
@@ -63,30 +66,24 @@ struct BatchApplication {
             FROM (SELECT external_ref, min(row_number) AS first_row FROM staging WHERE ok GROUP BY external_ref HAVING count(*) > 1) f
             WHERE s.ok AND s.external_ref = f.external_ref AND s.row_number > f.first_row
             """)
+        // The corrected cases are locked from here to the commit, so the stage, unit and holder
+        // read now are the ones the correction below changes.
         try await connection.query("""
             CREATE TEMP TABLE matched ON COMMIT DROP AS
             SELECT s.row_number, c.id AS case_id,
-                   (\(unescaped: Self.caseColumns.map { "c.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(unescaped: fromStaging)) AS changed
+                   (\(unescaped: Self.caseColumns.map { "c.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(unescaped: fromStaging)) AS changed,
+                   c.stage, c.unit_code, c.assignee_id
             FROM staging s JOIN cases c ON c.partner_id = \(partnerID) AND c.external_ref = s.external_ref
             WHERE s.ok
+            ORDER BY c.id
+            FOR UPDATE OF c
             """)
         try await connection.query("""
             INSERT INTO case_versions (case_id, version, batch_id, data, replaced_by_batch)
             SELECT c.id, c.version, c.batch_id, to_jsonb(c), \(batchID)
             FROM cases c JOIN matched m ON m.case_id = c.id WHERE m.changed
             """)
-        try await connection.query("""
-            WITH corrected AS (
-                UPDATE cases c SET (\(unescaped: columns), triage_auto, unit_code, batch_id, version, updated_at) =
-                    (\(unescaped: updatedValues), s.petition_related, s.region_code, \(batchID), c.version + 1, now())
-                FROM matched m JOIN staging s USING (row_number)
-                WHERE c.id = m.case_id AND m.changed
-                RETURNING c.id, c.petition_related, c.triage_rule_version
-            )
-            INSERT INTO batch_cases (row_number, case_id, outcome, petition_related, triage_rule_version)
-            SELECT m.row_number, m.case_id, CASE WHEN m.changed THEN 'updated' ELSE 'unchanged' END, k.petition_related, k.triage_rule_version
-            FROM matched m LEFT JOIN corrected k ON k.id = m.case_id
-            """)
+        try await CorrectionEffects.apply(batchID: batchID, dataColumns: Self.caseColumns, on: connection)
         // Possible duplicates of existing cases, as one join (a per-row subquery would be planned
         // against the table's old statistics and scan it once per row).
         try await connection.query("""

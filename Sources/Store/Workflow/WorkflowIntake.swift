@@ -3,7 +3,8 @@ import Postgres
 
 /// What intake does for the workflow inside the batch's transaction: the first event of every
 /// new case (it enters the triage queue), an `update` event for corrected ones (both carry the
-/// triage decision, so the weekly summary can tell it as of any moment), and the two reply
+/// triage decision, so the weekly summary can tell it as of any moment; an update also says
+/// where the corrected data disagrees with the case's unit or triage: `CorrectionEffects`), and the two reply
 /// deadlines of new cases. Reads the batch's cases from `batch_cases`, the temporary table
 /// `BatchApplication` fills in the same transaction (row, case id, outcome, triage).
 enum WorkflowIntake {
@@ -19,8 +20,11 @@ enum WorkflowIntake {
             INSERT INTO case_events (case_id, kind, from_stage, to_stage, actor, note, payload)
             SELECT b.case_id, CASE b.outcome WHEN 'updated' THEN 'update' ELSE 'intake' END,
                    NULL, CASE b.outcome WHEN 'updated' THEN NULL ELSE 'triage' END, \(actor.actor)::text,
-                   CASE b.outcome WHEN 'updated' THEN '合作单位更正了案件信息' ELSE '随批次受理' END,
+                   CASE WHEN b.outcome <> 'updated' THEN '随批次受理'
+                        WHEN b.note IS NULL THEN '合作单位更正了案件信息'
+                        ELSE '合作单位更正了案件信息；' || b.note || '。' END,
                    jsonb_build_object('batch', \(batchID)::bigint, 'row', b.row_number, 'petition_related', b.petition_related)
+                       || coalesce(b.details, '{}'::jsonb)
             FROM batch_cases b
             WHERE b.outcome IN ('accepted', 'duplicate', 'updated')
             ORDER BY b.row_number
