@@ -60,6 +60,24 @@ struct ImportOutcomeTests {
         }
     }
 
+    @Test("the summary names the batch record and its handover number; a --batch-no the file contradicts is refused, nothing stored")
+    func batchNumbers() async throws {
+        try await withSetup { folder, env, client in
+            let file = folder.appendingPathComponent("batch.json")
+            try Data(#"{"batch_no": 4, "cases": [{"external_ref": "J-1", "enterprise_name": "甲公司", "credit_code": "91110000600037341L", "region": "210781", "claim": "诉求"}]}"#.utf8).write(to: file)
+            let conflict = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC", "--batch-no", "3"], environment: env)
+            #expect(conflict.status == 1)
+            #expect(conflict.stderr.contains("上传时指定的是第 3 批，但文件中写的是第 4 批"), "\(conflict.stderr)")
+            #expect(try await batches(client) == 0)
+
+            let stored = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: env)
+            #expect(stored.status == 0, "\(stored.stderr)")
+            #expect(stored.stdout.hasPrefix("批次 1（第 4 批）已保存"), "\(stored.stdout)")
+            let again = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC", "--batch-no", "4"], environment: env)
+            #expect(again.stdout.hasPrefix("此文件已导入过，未重复写入，见批次 1（第 4 批）："), "\(again.stdout)")
+        }
+    }
+
     @Test("an unreadable file: exit 2 and the reason with its code; kept as a rejected batch, but not by a dry run")
     func unreadable() async throws {
         try await withSetup { folder, env, client in

@@ -122,7 +122,7 @@ struct BatchUploadTests: BatchUploadSuite {
         }
     }
 
-    @Test("only partners upload; another partner's batch is 404; a bad batch_no is 422; an oversize body is 413")
+    @Test("only partners upload; another partner's batch is 404; a bad batch_no, or one the file contradicts, is 422; an oversize body is 413")
     func refusals() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
@@ -148,6 +148,20 @@ struct BatchUploadTests: BatchUploadSuite {
                 let badNumber = try await http.execute(uri: "/api/v1/batches?batch_no=zero", method: .post,
                                                        headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"], body: body)
                 #expect(badNumber.status == .unprocessableContent)
+                // The file says batch 4, the request batch 3: refused, nothing written; agreeing numbers are stored.
+                let numbered = ByteBuffer(string: #"{"batch_no": 4, "cases": [{"external_ref": "J-1", "enterprise_name": "甲公司", "credit_code": "91110000600037341L", "region": "210781", "claim": "诉求"}]}"#)
+                let before = try await client.query("SELECT count(*) FROM batches")[0].decode(Int.self, at: 0)
+                let conflict = try await http.execute(uri: "/api/v1/batches?batch_no=3", method: .post,
+                                                      headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"], body: numbered)
+                #expect(conflict.status == .unprocessableContent)
+                let conflictProblem = try JSONDecoder().decode(Problem.self, from: Data(buffer: conflict.body))
+                #expect(conflictProblem.code == "batch_no.conflict")
+                #expect(conflictProblem.title.contains("第 3 批") && conflictProblem.title.contains("第 4 批"), "\(conflictProblem.title)")
+                #expect(try await client.query("SELECT count(*) FROM batches")[0].decode(Int.self, at: 0) == before)
+                let agreeing = try await http.execute(uri: "/api/v1/batches?batch_no=4", method: .post,
+                                                      headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"], body: numbered)
+                #expect(agreeing.status == .created)
+                #expect(try json(agreeing)["batch_no"] as? Int == 4)
                 let big = try await http.execute(uri: "/api/v1/batches", method: .post, headers: [.authorization: "Bearer \(fixture.keyA.plaintext)"],
                                                  body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(40))))
                 #expect(big.status == .contentTooLarge)

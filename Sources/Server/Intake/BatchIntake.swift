@@ -16,8 +16,8 @@ public struct BatchIntake: Sendable {
     }
 
     /// Stores (or, for a dry run, only evaluates) an upload and returns its summary. Throws
-    /// `BatchError` for idempotency refusals; an unreadable file is not thrown but stored and
-    /// summarised with status `rejected`.
+    /// `BatchError` for idempotency refusals and for a batch number the file contradicts; an
+    /// unreadable file is not thrown but stored and summarised with status `rejected`.
     public func submit(
         _ submission: BatchSubmission, today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> BatchSummary {
@@ -35,6 +35,9 @@ public struct BatchIntake: Sendable {
             let rules = try await TriageRules.current(using: client)
             let rows = TriagedRows(raw: parsed.rows, normalizer: normalizer, rules: rules) { count in
                 progress("已校验并写入 \(count) 行…")
+            }
+            if let requested = submission.batchNumber, let inFile = parsed.batchNumber, requested != inFile {
+                throw BatchError.numberConflict(requested: requested, inFile: inFile)
             }
             content = .rows(format: parsed.format, encoding: parsed.encoding.rawValue, rows: rows, fileWarnings: parsed.warnings)
             submission.batchNumber = submission.batchNumber ?? parsed.batchNumber

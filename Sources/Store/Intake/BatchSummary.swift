@@ -101,7 +101,7 @@ public enum BatchContent {
     case unreadable(format: String, code: String, message: String)
 }
 
-/// Refusals of an upload as a whole (idempotency), with codes.
+/// Refusals of an upload as a whole (idempotency, a batch number at odds with the file's), with codes.
 public struct BatchError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(message) [\(code)]" }
     public let code: String
@@ -111,4 +111,12 @@ public struct BatchError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static let keyReused = BatchError(code: "idempotency.key_reused", message: "这个 Idempotency-Key 已用于另一份不同的文件。请为新文件使用新的键。", isConflict: false)
     static let inProgress = BatchError(code: "idempotency.in_progress", message: "同一批次正在处理中，请稍后查询结果，不要重复提交。", isConflict: true)
+
+    /// `batch_no.conflict`: the request (query, form or `--batch-no`) names one batch number and
+    /// the file itself (JSON `batch_no`) another. Nothing is guessed and nothing is written.
+    public static func numberConflict(requested: Int, inFile: Int) -> BatchError {
+        BatchError(code: "batch_no.conflict",
+                   message: "上传时指定的是第 \(requested) 批，但文件中写的是第 \(inFile) 批（batch_no）。请核对后只保留一个，或把两处改成一致。",
+                   isConflict: false)
+    }
 }

@@ -60,13 +60,18 @@ struct ImportCommand: AsyncParsableCommand {
     /// The shell operator reads every batch.
     static let `operator` = Principal(kind: .user(id: 0, login: "cli"), label: "cli", roles: [.admin])
 
+    /// The summary line. A batch is named by its record number (what `GET /api/v1/batches/{id}`
+    /// and the web pages use) and, when known, its number in the handover (第几批): the two differ
+    /// as soon as a partner sends a batch twice or another partner uploads.
     static func describe(_ summary: BatchSummary) -> String {
+        let id = summary.batchID ?? 0
+        let name = summary.batchNumber.map { "批次 \(id)（第 \($0) 批）" } ?? "批次 \(id) "
         if summary.status == "rejected" {
-            let kept = summary.batchID.map { "批次 \($0) 已保存原文件" } ?? "试运行，未保存"
+            let kept = summary.batchID == nil ? "试运行，未保存" : "\(name)已保存原文件"
             return "文件无法读取（\(kept)）：\(summary.errorMessage ?? "") [\(summary.errorCode ?? "")]"
         }
         let c = summary.counts
-        let head = summary.status == "dry_run" ? "校验结果（未写入）" : summary.replayed ? "此文件已导入过，批次 \(summary.batchID ?? 0)（未重复写入）" : "批次 \(summary.batchID ?? 0) 已保存"
+        let head = summary.status == "dry_run" ? "校验结果（未写入）" : summary.replayed ? "此文件已导入过，未重复写入，见\(name.trimmingCharacters(in: .whitespaces))" : "\(name)已保存"
         return "\(head)：格式 \(summary.format)，编码 \(summary.encoding ?? "-")；共 \(c.total) 行：新增 \(c.accepted)，更正 \(c.updated)，"
             + "未变 \(c.unchanged)，疑似重复 \(c.duplicate)，拒绝 \(c.rejected)，含警告 \(c.warnings)。"
     }
