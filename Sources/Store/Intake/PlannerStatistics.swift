@@ -41,21 +41,15 @@ public enum PlannerStatistics {
         let stale = try await connection.query("""
             SELECT reltuples < 0.5 * \(rows) FROM pg_class WHERE oid = \(table.rawValue)::regclass
             """)[0].decode(Bool.self, at: 0)
-        if stale { try await connection.query("ANALYZE \(unescaped: table.analyzed)") }
+        // Only a table's owner may ANALYZE it, and huqi may run as an application role
+        // (sql/0020): the function runs as the owner. It samples the columns the intake and the
+        // queues join and filter on (its row count is the point; sampling the jsonb cells is slow).
+        if stale { try await connection.query("SELECT huqi_refresh_intake_statistics(\(table.rawValue))") }
     }
 
     /// The tables whose counts the intake keeps current.
     enum Table: String {
         case cases
         case batchRows = "batch_rows"
-
-        /// The table with the columns worth sampling: its row count is the point; the columns are
-        /// those the intake and the queues join and filter on (sampling the jsonb cells is slow).
-        var analyzed: String {
-            switch self {
-            case .cases: "cases (id, partner_id, external_ref, unit_code)"
-            case .batchRows: "batch_rows (batch_id, case_id, outcome)"
-            }
-        }
     }
 }

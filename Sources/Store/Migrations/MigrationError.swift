@@ -26,6 +26,12 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
              message: "迁移 \(name).sql 在应用后被修改（校验和不符）。已应用的迁移不能再改，请新增一个迁移文件。")
     }
 
+    static func notOwner(_ name: String, role: String) -> Self {
+        Self(code: "migration.not_owner",
+             message: "数据库还有待执行的迁移（\(name).sql 起），但当前数据库账号 \(role) 无权修改表结构（它是应用账号，不是属主）。"
+                 + "请用属主账号运行 huqi migrate，然后再启动。")
+    }
+
     static func failed(_ name: String, reason: String) -> Self {
         Self(code: "migration.failed", message: "迁移 \(name).sql 执行失败，已整体回滚：\(reason)")
     }

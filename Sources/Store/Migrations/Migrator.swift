@@ -6,6 +6,10 @@ import Postgres
 ///
 /// Runners on several gateway instances are safe: the whole run holds a session advisory
 /// lock, so the second runner waits, then finds nothing left to do.
+///
+/// An application role (sql/0020, `huqi db grant`) may run it too: with nothing pending it
+/// changes nothing, and with migrations pending it says that the owner must apply them. After
+/// applying migrations, the owner's run grants every application role the tables they added.
 public struct Migrator: Sendable {
     /// The migrations known to this binary.
     public let migrations: [Migration]
@@ -65,14 +69,17 @@ public struct Migrator: Sendable {
     }
 
     private func applyPending(on connection: PostgresConnection) async throws -> Report {
-        try await connection.execute(script: """
-            CREATE TABLE IF NOT EXISTS huqi_schema_migrations (
-                version     integer PRIMARY KEY,
-                name        text NOT NULL,
-                checksum    text NOT NULL,
-                applied_at  timestamptz NOT NULL DEFAULT now()
-            )
-            """)
+        // Only when missing: an application role may not create tables, even "IF NOT EXISTS".
+        if try await !connection.query("SELECT to_regclass('huqi_schema_migrations') IS NOT NULL")[0].decode(Bool.self, at: 0) {
+            try await connection.execute(script: """
+                CREATE TABLE IF NOT EXISTS huqi_schema_migrations (
+                    version     integer PRIMARY KEY,
+                    name        text NOT NULL,
+                    checksum    text NOT NULL,
+                    applied_at  timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+        }
         let applied = try await appliedChecksums(on: connection)
         var report = Report()
         for migration in migrations where applied[migration.version] != nil {
@@ -89,12 +96,37 @@ public struct Migrator: Sendable {
                         """)
                 }
             } catch let error as PostgresError {
+                if error.sqlState == "42501", report.applied.isEmpty, try await !ownsSchema(on: connection) {
+                    throw MigrationError.notOwner(migration.name, role: try await currentRole(on: connection))
+                }
                 throw MigrationError.failed(migration.name, reason: error.message ?? error.description)
             }
             logger.info("migration applied", metadata: ["migration": "\(migration.name)"])
             report.applied.append(migration.name)
         }
+        if !report.applied.isEmpty { try await regrantApplicationRoles(on: connection) }
         return report
+    }
+
+    /// Grants every remembered application role (sql/0020) what the new migrations added; a
+    /// role dropped since is skipped.
+    private func regrantApplicationRoles(on connection: PostgresConnection) async throws {
+        guard try await connection.query("SELECT to_regclass('huqi_app_roles') IS NOT NULL")[0].decode(Bool.self, at: 0) else { return }
+        for row in try await connection.query("""
+            SELECT role_name::text FROM huqi_app_roles WHERE role_name IN (SELECT rolname FROM pg_roles) ORDER BY role_name
+            """) {
+            let role = try row.decode(String.self, at: 0)
+            try await connection.query("SELECT huqi_grant_app_role(\(role)::name)")
+            logger.info("application role granted the new tables", metadata: ["role": "\(role)"])
+        }
+    }
+
+    private func ownsSchema(on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("SELECT has_schema_privilege('public', 'CREATE')")[0].decode(Bool.self, at: 0)
+    }
+
+    private func currentRole(on connection: PostgresConnection) async throws -> String {
+        try await connection.query("SELECT current_user::text")[0].decode(String.self, at: 0)
     }
 
     private func appliedChecksums(on connection: PostgresConnection) async throws -> [Int: String] {

@@ -2,12 +2,13 @@ import ArgumentParser
 import EmbeddedPostgres
 import Foundation
 
-/// `huqi db start|stop|status`: manage the embedded PostgreSQL cluster by hand.
+/// `huqi db start|stop|status`: manage the embedded PostgreSQL cluster by hand;
+/// `huqi db grant ROLE`: an application role for any database (DatabaseGrantCommand.swift).
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "管理内置 PostgreSQL 集群（HUQI_DATA_DIR，默认 .huqi/）",
-        subcommands: [Start.self, Stop.self, Status.self]
+        abstract: "数据库：内置 PostgreSQL 集群的启停（HUQI_DATA_DIR，默认 .huqi/），应用账号的授权",
+        subcommands: [Start.self, Stop.self, Status.self, Grant.self]
     )
 
     struct Start: AsyncParsableCommand {

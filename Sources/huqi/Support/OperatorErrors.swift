@@ -24,6 +24,7 @@ func operatorMessage(for error: any Error) -> String {
     switch error {
     case let error as EmbeddedClusterError: return error.message
     case let error as MigrationError: return error.message
+    case let error as ApplicationRoleError: return error.message
     case let error as ConfigurationError: return error.message
     case let error as IdentityError: return error.message
     case let error as BatchError: return error.message
