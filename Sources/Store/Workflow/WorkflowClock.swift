@@ -15,13 +15,12 @@ public struct WorkflowClock: Sendable {
     public var nearDueUntil: CalendarDate { calendar.adding(workingDays: settings.nearDueWorkingDays, to: today) }
 
     /// The clock's select-list over `workflow_settings s`: the database's today (Asia/Shanghai),
-    /// the settings and the calendar's version. Every column is named `clock_…`.
+    /// the settings and the calendar's version (renewed by every change of the calendar's
+    /// tables, sql/0021). Every column is named `clock_…`.
     static let columns = """
         (now() AT TIME ZONE 'Asia/Shanghai')::date AS clock_today, s.day_mode AS clock_day_mode,
         s.near_due_working_days AS clock_near_due, s.lease_minutes AS clock_lease, s.review_grades AS clock_grades,
-        s.programme_start AS clock_start,
-        (SELECT count(*) || '/' || coalesce(max(loaded_at)::text, '') FROM calendar_years)
-            || '/' || (SELECT count(*) FROM calendar_days) AS clock_calendar_version
+        s.programme_start AS clock_start, s.calendar_version::text AS clock_calendar_version
         """
 
     /// Reads the clock in one round trip; the calendar itself is reloaded only when its version changed.
@@ -48,8 +47,8 @@ public struct WorkflowClock: Sendable {
     }
 }
 
-/// The last calendar read, by version (`calendar_years` count and load time, `calendar_days`
-/// count): the calendar changes a few times a year, deadlines are computed all day.
+/// The last calendar read, by version (`workflow_settings.calendar_version`): the calendar
+/// changes a few times a year, deadlines are computed all day.
 final class CalendarCache: Sendable {
     static let shared = CalendarCache()
     private let state = Mutex<(version: String, calendar: WorkCalendar)?>(nil)

@@ -19,6 +19,28 @@ struct DeadlineTests {
             """).map { try $0.decode((String, Int, CalendarDate, String, Bool).self) }
     }
 
+    @Test("the clock's cached calendar follows every change of the calendar's tables at once, and not a rolled-back one")
+    func calendarVersion() async throws {
+        try await TestDatabase.withClient { client in
+            let day = try #require(CalendarDate(year: 2026, month: 6, day: 10))  // a Wednesday, no holiday
+            #expect(try await clock(client).calendar.holidays.contains(day) == false)
+            try await client.query("INSERT INTO calendar_days (day, kind, name) VALUES (\(day), 'holiday', '测试假日')")
+            #expect(try await clock(client).calendar.holidays.contains(day), "an inserted holiday is seen by the next action")
+            struct Undo: Error {}
+            do {
+                try await client.withTransaction { connection in
+                    try await connection.query("DELETE FROM calendar_days WHERE day = \(day)")
+                    #expect(try await WorkflowClock.read(on: connection).calendar.holidays.contains(day) == false, "inside the change")
+                    throw Undo()
+                }
+            } catch is Undo {}
+            #expect(try await clock(client).calendar.holidays.contains(day), "the rolled-back delete changed nothing")
+            try await client.query("UPDATE calendar_days SET kind = 'workday' WHERE day = \(day)")
+            let updated = try await clock(client).calendar
+            #expect(!updated.holidays.contains(day) && updated.makeUpWorkdays.contains(day))
+        }
+    }
+
     @Test("intake gives every new case a 7-day procedural and a 3-month result deadline, in the configured day mode")
     func intakeDeadlines() async throws {
         try await TestDatabase.withClient { client in
