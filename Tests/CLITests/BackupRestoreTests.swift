@@ -75,8 +75,17 @@ struct BackupRestoreTests {
         // The premise, made certain on a fresh test cluster too: the old cluster's ids are far
         // above those a new cluster hands out (its initdb and the restore use a few thousand).
         _ = try await client(["psql", source, "-qc", "DO $$ BEGIN WHILE txid_current() < 20000 LOOP COMMIT; END LOOP; END $$"])
-        _ = try await run(["partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], old)
-        _ = try await run(["import", Self.batches.appendingPathComponent("batch1-utf8-bom.csv").path, "--partner", "LNFIC", "--batch-no", "1"], old)
+        if sourceMigrations == nil {
+            _ = try await run(["partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], old)
+            _ = try await run(["import", Self.batches.appendingPathComponent("batch1-utf8-bom.csv").path, "--partner", "LNFIC", "--batch-no", "1"], old)
+        } else {
+            // This huqi's code needs this huqi's schema: the older database gets its partner and
+            // its audit events (numbered by that schema's trigger, in several transactions) by SQL.
+            _ = try await client(["psql", source, "-qc", "INSERT INTO partners (code, name) VALUES ('LNFIC', '辽宁省工商业联合会')",
+                                  "-c", "INSERT INTO audit_events (actor, action, entity, entity_id) VALUES ('cli:ops', 'partner.create', 'partner', 'LNFIC')",
+                                  "-c", "INSERT INTO audit_events (actor, action, entity, entity_id) SELECT 'cli:ops', 'ops.note', 'case', g::text FROM generate_series(1, 22) g",
+                                  "-c", "INSERT INTO audit_events (actor, action, entity) VALUES ('cli:ops', 'ops.note', 'batch')"])
+        }
         // Sealed and counted (this huqi's verify needs this schema; an older one is sealed by SQL).
         let before = sourceMigrations == nil ? try events(verified: try await run(["audit", "verify"], old))
             : try #require(Int(try await client(["psql", source, "-qAtc", "SELECT audit_seal_range(true); SELECT count(*) FROM audit_events"])
@@ -110,8 +119,8 @@ struct BackupRestoreTests {
                 SELECT (SELECT count(*) FROM audit_tx_eras) || ' ' || (SELECT count(*) FROM cases) || ' ' ||
                        ((SELECT min(tx_id) FROM audit_events WHERE id > \(oldID)) > \(oldTx))
                 """])
-            #expect(state.trimmingCharacters(in: .whitespacesAndNewlines) == "\(eras + 1) 48 true",
-                    "one more era than the source had; both batches' cases; the new cluster's numbers above the old ones")
+            #expect(state.trimmingCharacters(in: .whitespacesAndNewlines) == "\(eras + 1) \(sourceMigrations == nil ? 48 : 25) true",
+                    "one more era than the source had; both batches' cases (the older database had none); the new cluster's numbers above the old ones")
         } catch {
             _ = try? await run(["db", "stop"], new)
             throw error
