@@ -34,6 +34,35 @@ struct MigratorTests {
         }
     }
 
+    @Test("a database that is not UTF8, or whose LC_CTYPE does not know Chinese letters, is refused before anything runs",
+          arguments: [("SQL_ASCII", "C", "database.encoding"), ("UTF8", "C", "database.ctype"), ("UTF8", "C.UTF-8", nil)])
+    func databaseRequirements(encoding: String, ctype: String, refusal: String?) async throws {
+        let name = "huqi_enc_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = PostgresClient(configuration: .init(connectionString: try TestDatabase.adminConnectionString),
+                                   options: .init(maximumConnections: 1), logger: TestDatabase.logger)
+        try await admin.query("""
+            CREATE DATABASE \(unescaped: name) ENCODING '\(unescaped: encoding)' LC_COLLATE 'C' LC_CTYPE '\(unescaped: ctype)' TEMPLATE template0
+            """)
+        await admin.shutdown()
+        let client = PostgresClient(configuration: .init(connectionString: try TestDatabase.connectionString(database: name)),
+                                    logger: TestDatabase.logger)
+        do {
+            let migrator = Migrator(migrations: migrations, logger: TestDatabase.logger)
+            if let refusal {
+                let error = await #expect(throws: MigrationError.self) { try await migrator.migrate(using: client) }
+                #expect(error?.code == refusal)
+                #expect(error?.message.contains("CREATE DATABASE \(name)_utf8 ENCODING 'UTF8'") == true, "\(error?.message ?? "")")
+                #expect(try await client.query("SELECT to_regclass('huqi_schema_migrations') IS NULL")[0].decode(Bool.self, at: 0))
+            } else {
+                #expect(try await migrator.migrate(using: client).applied.count == migrations.count)
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
     @Test("a migration file changed after it was applied is detected and nothing runs")
     func checksumMismatch() async throws {
         try await TestDatabase.withClient(migrated: false) { client in

@@ -26,6 +26,18 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
              message: "迁移 \(name).sql 在应用后被修改（校验和不符）。已应用的迁移不能再改，请新增一个迁移文件。")
     }
 
+    static func encoding(_ encoding: String, database: String) -> Self {
+        Self(code: "database.encoding",
+             message: "数据库 \(database) 的字符编码是 \(encoding)，huqi 需要 UTF8：中文的长度校验、疑似重复判断和检索都依赖它。"
+                 + "请新建一个 UTF8 数据库并改用它：CREATE DATABASE \(database)_utf8 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0;")
+    }
+
+    static func characterClasses(_ ctype: String, database: String) -> Self {
+        Self(code: "database.ctype",
+             message: "数据库 \(database) 的字符分类（LC_CTYPE）是 \(ctype)，不把汉字当作文字，疑似重复案件将无法识别。"
+                 + "请新建一个数据库并改用它：CREATE DATABASE \(database)_utf8 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0;")
+    }
+
     static func notOwner(_ name: String, role: String) -> Self {
         Self(code: "migration.not_owner",
              message: "数据库还有待执行的迁移（\(name).sql 起），但当前数据库账号 \(role) 无权修改表结构（它是应用账号，不是属主）。"

@@ -34,11 +34,13 @@ public struct Migrator: Sendable {
         public var pending: [String] = []
     }
 
-    /// Applies every pending migration. Throws `migration.checksum_mismatch` when an applied
-    /// migration's file changed (before applying anything), `migration.failed` when one fails.
+    /// Applies every pending migration. Throws `database.encoding` / `database.ctype` for a
+    /// database huqi cannot keep Chinese text in (`DatabaseRequirements`), `migration.checksum_mismatch`
+    /// when an applied migration's file changed (before applying anything), `migration.failed` when one fails.
     @discardableResult
     public func migrate(using client: PostgresClient) async throws -> Report {
         try await client.withConnection { connection in
+            try await DatabaseRequirements.check(on: connection)
             try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             do {
                 let report = try await applyPending(on: connection)

@@ -1,0 +1,23 @@
+import Postgres
+
+/// What huqi needs of a database beyond a PostgreSQL version: UTF8 text, and a character
+/// classification (LC_CTYPE) that knows Chinese characters are letters.
+///
+/// Both are fixed when a database is created, and both have defaults that fail silently: on a
+/// server initialised under `LANG=C`, `CREATE DATABASE huqi` is SQL_ASCII with LC_CTYPE C. There,
+/// `length()` counts bytes (a 40-character enterprise name breaks the 100-character limit),
+/// and pg_trgm finds no trigrams in Chinese text, so `similarity()` is 0 and possible
+/// duplicates are never flagged; under UTF8 with LC_CTYPE C the second still holds. The embedded
+/// cluster is always UTF8 with C.UTF-8; a database named by `HUQI_DATABASE_URL` is checked by
+/// every migration run, so `huqi serve` and every command refuse it with the way out.
+enum DatabaseRequirements {
+    static func check(on connection: PostgresConnection) async throws {
+        let row = try await connection.query("""
+            SELECT current_database()::text, pg_encoding_to_char(d.encoding)::text, d.datctype::text, '锦' ~ '^\\w$'
+            FROM pg_database d WHERE d.datname = current_database()
+            """)[0]
+        let (name, encoding, ctype, knowsChinese) = try row.decode((String, String, String, Bool).self)
+        guard encoding == "UTF8" else { throw MigrationError.encoding(encoding, database: name) }
+        guard knowsChinese else { throw MigrationError.characterClasses(ctype, database: name) }
+    }
+}
