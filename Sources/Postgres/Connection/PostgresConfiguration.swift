@@ -1,3 +1,6 @@
+import CLibPQ
+import Foundation
+
 /// How to reach PostgreSQL and which session settings every connection pins.
 public struct PostgresConfiguration: Sendable {
     /// A libpq connection string: a URL (`postgresql://user@host/db`) or `key=value` pairs
@@ -31,15 +34,35 @@ public struct PostgresConfiguration: Sendable {
     /// The keyword/value pairs given to `PQconnectdbParams`. The connection string comes first
     /// (expanded by libpq) and the pinned settings after it, so they always win: text decoding
     /// must not depend on a server's or user's defaults.
+    ///
+    /// `options` is one keyword, so the pinned `-c` settings are appended to the caller's own
+    /// (the connection string's `options`, else `PGOPTIONS`) rather than replacing them: an
+    /// operator's `-c statement_timeout=…` or `-c search_path=…` stays in force, and where both
+    /// name the same setting the later, pinned one wins.
     var libpqParameters: [(String, String)] {
-        [
+        let pinned = "-c DateStyle=ISO,YMD -c TimeZone=\(timeZone) -c IntervalStyle=iso_8601 "
+            + "-c bytea_output=hex -c extra_float_digits=3 "
+            + "-c client_connection_check_interval=\(clientCheckIntervalMilliseconds)"
+        let own = Self.options(in: connectionString) ?? ProcessInfo.processInfo.environment["PGOPTIONS"]
+        return [
             ("dbname", connectionString),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
             ("connect_timeout", String(connectTimeoutSeconds)),
-            ("options", "-c DateStyle=ISO,YMD -c TimeZone=\(timeZone) -c IntervalStyle=iso_8601 "
-                + "-c bytea_output=hex -c extra_float_digits=3 "
-                + "-c client_connection_check_interval=\(clientCheckIntervalMilliseconds)"),
+            ("options", own.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 + " " + pinned } ?? pinned),
         ]
+    }
+
+    /// The `options` a libpq connection string (URL or key=value) gives, parsed by libpq
+    /// itself; nil when it gives none or cannot be parsed (connecting then reports why).
+    static func options(in connectionString: String) -> String? {
+        guard let parsed = PQconninfoParse(connectionString, nil) else { return nil }
+        defer { PQconninfoFree(parsed) }
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "options" { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
     }
 }
