@@ -50,6 +50,7 @@ public struct BatchStore: Sendable {
         do {
             return try await client.withTransaction { connection in
                 await connection.planEveryExecution()  // a batch of 10 rows and one of 200 000 need different plans
+                try await LongStatements.liftTimeout(on: connection)  // one transaction however large the batch
                 let lockKey = "\(submission.partnerID):" + (submission.idempotencyKey ?? digest.map { String(format: "%02x", $0) }.joined())
                 let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 7))")[0].decode(Bool.self, at: 0)
                 guard locked else { throw BatchError.inProgress }

@@ -39,17 +39,21 @@ struct WeeklyIncrements {
 
     private static func fill(from first: CalendarDate, through last: CalendarDate, on connection: PostgresConnection) async throws {
         guard try await !missingWeeks(from: first, through: last, on: connection).isEmpty else { return }
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('huqi.weekly_increments'))")
-        let missing = try await missingWeeks(from: first, through: last, on: connection)  // another summary may have filled them
-        guard let earliest = missing.first, let latest = missing.last else { return }
-        try await connection.query("INSERT INTO weekly_cache_weeks (week) SELECT unnest(\(missing.map(\.description))::date[])")
-        try await connection.query("""
-            INSERT INTO weekly_increments
-            SELECT f.week, f.unit_code, f.partner_id, f.metric, f.key, sum(f.n)
-            FROM weekly_increments(\(WeeklyWindow.midnight(earliest)), \(WeeklyWindow.midnight(latest.adding(days: 7)))) f
-            WHERE f.week = ANY (\(missing.map(\.description))::date[])
-            GROUP BY 1, 2, 3, 4, 5
-            """)
+        // The first fill reads all history (23 s at 1 000 000 cases): a statement_timeout would
+        // cancel it on every summary, and the cache would never fill (`LongStatements`).
+        try await LongStatements.withoutTimeout(on: connection) {
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('huqi.weekly_increments'))")
+            let missing = try await missingWeeks(from: first, through: last, on: connection)  // another summary may have filled them
+            guard let earliest = missing.first, let latest = missing.last else { return }
+            try await connection.query("INSERT INTO weekly_cache_weeks (week) SELECT unnest(\(missing.map(\.description))::date[])")
+            try await connection.query("""
+                INSERT INTO weekly_increments
+                SELECT f.week, f.unit_code, f.partner_id, f.metric, f.key, sum(f.n)
+                FROM weekly_increments(\(WeeklyWindow.midnight(earliest)), \(WeeklyWindow.midnight(latest.adding(days: 7)))) f
+                WHERE f.week = ANY (\(missing.map(\.description))::date[])
+                GROUP BY 1, 2, 3, 4, 5
+                """)
+        }
     }
 
     /// The increment rows a summary adds up, limited to the principal's scope: every week up to
