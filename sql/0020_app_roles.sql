@@ -36,9 +36,11 @@ BEGIN
         RAISE EXCEPTION 'role % is the owner running the migrations, not an application role', target
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', target);
+    -- huqi's schema: the first of the search_path, where the migrations created everything
+    -- (public unless HUQI_DATABASE_URL's options say `-c search_path=…`).
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), target);
     FOR item IN SELECT c.relname FROM pg_class c
-                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.relname LOOP
+                WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind IN ('r', 'p') ORDER BY c.relname LOOP
         EXECUTE format('REVOKE ALL ON TABLE %I FROM %I', item.relname, target);
         EXECUTE format('GRANT %s ON TABLE %I TO %I',
                        CASE WHEN item.relname = ANY (read_only) THEN 'SELECT'
@@ -46,7 +48,7 @@ BEGIN
                             ELSE 'SELECT, INSERT, UPDATE, DELETE' END,
                        item.relname, target);
     END LOOP;
-    FOR item IN SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S' LOOP
+    FOR item IN SELECT c.relname FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'S' LOOP
         EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %I TO %I', item.relname, target);
     END LOOP;
     EXECUTE format('GRANT EXECUTE ON FUNCTION huqi_refresh_intake_statistics(text) TO %I', target);
@@ -58,7 +60,7 @@ REVOKE ALL ON FUNCTION huqi_grant_app_role(name) FROM PUBLIC;
 -- The intake's statistics refresh (PlannerStatistics.swift) for a large batch: only a table's
 -- owner may ANALYZE it, so it runs here, as the owner, for these two tables and columns only.
 CREATE FUNCTION huqi_refresh_intake_statistics(target text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
     CASE target
         WHEN 'cases' THEN ANALYZE cases (id, partner_id, external_ref, unit_code);
@@ -69,3 +71,8 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION huqi_refresh_intake_statistics(text) FROM PUBLIC;
+-- A SECURITY DEFINER function fixes its search_path (else a caller's could redirect it): to
+-- huqi's schema as it is now.
+DO $$ BEGIN
+    EXECUTE format('ALTER FUNCTION huqi_refresh_intake_statistics(text) SET search_path = pg_catalog, %I', current_schema());
+END $$;

@@ -87,6 +87,34 @@ struct ApplicationRoleTests {
         #expect(byApp.status == 1 && byApp.stderr.contains("只有数据库属主账号"), "\(byApp.stderr)")
     }
 
+    @Test("in a schema of its own (search_path in the connection string's options), huqi migrates, grants and imports there")
+    func ownSchema() async throws {
+        let url = try TestDatabase.connectionString(database: try await TestDatabase.create(migrated: false))
+        try await withClient(url) { try await $0.query("CREATE SCHEMA huqi") }
+        let owner = url + " options='-c search_path=huqi'"
+        #expect(try await ChildProcess.run([huqi, "migrate"], environment: ["HUQI_DATABASE_URL": owner]).status == 0)
+        let role = try await makeRole()
+        let granted = try await ChildProcess.run([huqi, "db", "grant", role], environment: ["HUQI_DATABASE_URL": owner])
+        #expect(granted.status == 0, "\(granted.stderr)")
+        let app: [String: String?] = ["HUQI_DATABASE_URL": owner + " user=\(role)"]
+        #expect(try await ChildProcess.run([huqi, "partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], environment: app).status == 0)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("batch.csv")
+        try Data(BatchSamples.csv(BatchSamples.validRows(3))).write(to: file)
+        let imported = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: app)
+        #expect(imported.status == 0 && imported.stdout.contains("新增 3"), "\(imported.stdout) \(imported.stderr)")
+        try await withClient(owner + " user=\(role)") { client in
+            let placed = try await client.query("""
+                SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'huqi'), (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')
+                """)[0].decode((Int, Int).self)
+            #expect(placed.0 > 20 && placed.1 == 0, "\(placed)")
+            #expect(await refusal("SELECT huqi_refresh_intake_statistics('cases')", client) == nil, "the owner's function finds huqi.cases")
+            #expect(try await client.query("SELECT reltuples FROM pg_class WHERE oid = 'huqi.cases'::regclass")[0].decode(Double.self, at: 0) == 3)
+        }
+    }
+
     @Test("a migration pending: the role is told to have the owner run it; the owner's run grants the role the new table")
     func pendingMigration() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-role-sql-\(UUID().uuidString)")

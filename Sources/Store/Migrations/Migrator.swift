@@ -124,7 +124,7 @@ public struct Migrator: Sendable {
     }
 
     private func ownsSchema(on connection: PostgresConnection) async throws -> Bool {
-        try await connection.query("SELECT has_schema_privilege('public', 'CREATE')")[0].decode(Bool.self, at: 0)
+        try await connection.query("SELECT coalesce(has_schema_privilege(current_schema(), 'CREATE'), false)")[0].decode(Bool.self, at: 0)
     }
 
     private func currentRole(on connection: PostgresConnection) async throws -> String {
