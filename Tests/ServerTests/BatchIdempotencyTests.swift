@@ -11,7 +11,8 @@ import Testing
 import TestSupport
 
 /// An upload is applied once: the same Idempotency-Key (or, without one, the same file) replays
-/// the first answer; the same key while it is being applied is 409.
+/// the first answer; the same key while it is being applied is 409; two different files of one
+/// partner take turns.
 @Suite("batch upload: idempotency")
 struct BatchIdempotencyTests: BatchUploadSuite {
     @Test("the same Idempotency-Key replays the answer and writes nothing; with other bytes it is 422; without a key the same file replays too")
@@ -37,6 +38,30 @@ struct BatchIdempotencyTests: BatchUploadSuite {
             }
             #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
             #expect(try await count(client, "SELECT count(*) FROM cases") == 3)
+        }
+    }
+
+    @Test("two files of one partner sent at once take turns: a 案件编号 both name is created once, then found unchanged")
+    func partnerTakesTurns() async throws {
+        try await TestDatabase.withClient { client in
+            let fixture = try await IdentityFixture.make(client: client)
+            // Every statement inserting cases sleeps 1.5 s inside its batch's transaction.
+            try await client.query("CREATE FUNCTION sleep_a_while() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$")
+            try await client.query("CREATE TRIGGER slow BEFORE INSERT ON cases FOR EACH STATEMENT EXECUTE FUNCTION sleep_a_while()")
+            let intake = BatchIntake(client: client)
+            let rows = BatchSamples.validRows(6)
+            @Sendable func submit(_ part: ArraySlice<String>) async throws -> BatchSummary {
+                try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
+                                                        payload: BatchSamples.csv(Array(part)), idempotencyKey: nil, dryRun: false))
+            }
+            async let first = submit(rows[0..<4])
+            try await eventually("the first batch is inside its transaction, writing its cases", seconds: 30) {
+                try await count(client, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()") == 1
+            }
+            let second = try await submit(rows[2..<6])
+            #expect(try await first.counts.accepted == 4)
+            #expect(second.counts.accepted == 2 && second.counts.unchanged == 2, "\(second.counts)")
+            #expect(try await count(client, "SELECT count(*) FROM cases") == 6)
         }
     }
 

@@ -44,6 +44,9 @@ public struct BatchStore: Sendable {
 
     private struct DryRunFinished: Error { let summary: BatchSummary }
 
+    /// The first key of the (int, int) advisory lock a partner's batches take turns on.
+    static let partnerLockSpace: Int32 = 7_235_012
+
     /// Applies the upload in one transaction (rolled back at the end for a dry run).
     public func apply(_ submission: BatchSubmission, content: BatchContent) async throws -> BatchSummary {
         let digest = submission.payloadDigest
@@ -57,6 +60,10 @@ public struct BatchStore: Sendable {
                 if !submission.dryRun, let earlier = try await Self.replay(partnerID: submission.partnerID, key: submission.idempotencyKey, digest: digest, on: connection) {
                     return earlier
                 }
+                // One partner's batches take turns: two files naming the same new 案件编号 at once
+                // would otherwise both insert it, and the second fail on the unique key when the
+                // first commits. Waiting, the second finds the first's cases and corrects them.
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.partnerLockSpace)::int, \(submission.partnerID)::int)")
                 try await DataChange.announceBulkWrite(on: connection)  // one notice for the caches, not one per row
                 var summary = try await write(submission, digest: digest, content: content, on: connection)
                 if submission.dryRun {
