@@ -45,22 +45,40 @@ struct BatchIdempotencyTests: BatchUploadSuite {
     func partnerTakesTurns() async throws {
         try await TestDatabase.withClient { client in
             let fixture = try await IdentityFixture.make(client: client)
-            // Every statement inserting cases sleeps 1.5 s inside its batch's transaction.
-            try await client.query("CREATE FUNCTION sleep_a_while() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$")
-            try await client.query("CREATE TRIGGER slow BEFORE INSERT ON cases FOR EACH STATEMENT EXECUTE FUNCTION sleep_a_while()")
+            // Every statement inserting cases first waits for the test's gate (an advisory lock),
+            // inside its batch's transaction: the first batch is held there until both are under way.
+            try await client.query("CREATE FUNCTION wait_for_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END $$")
+            try await client.query("CREATE TRIGGER gate BEFORE INSERT ON cases FOR EACH STATEMENT EXECUTE FUNCTION wait_for_gate()")
             let intake = BatchIntake(client: client)
             let rows = BatchSamples.validRows(6)
             @Sendable func submit(_ part: ArraySlice<String>) async throws -> BatchSummary {
                 try await intake.submit(BatchSubmission(partnerID: fixture.partnerA.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
                                                         payload: BatchSamples.csv(Array(part)), idempotencyKey: nil, dryRun: false))
             }
-            async let first = submit(rows[0..<4])
-            try await eventually("the first batch is inside its transaction, writing its cases", seconds: 30) {
-                try await count(client, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()") == 1
+            func waiting() async throws -> Int {
+                try await count(client, """
+                    SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+                    """)
             }
-            let second = try await submit(rows[2..<6])
-            #expect(try await first.counts.accepted == 4)
-            #expect(second.counts.accepted == 2 && second.counts.unchanged == 2, "\(second.counts)")
+            let gate = try await PostgresConnection.connect(configuration: client.configuration, logger: TestDatabase.logger)
+            try await gate.query("SELECT pg_advisory_lock(4242)")
+            let first = Task { try await submit(rows[0..<4]) }
+            let second: Task<BatchSummary, any Error>
+            do {
+                try await eventually("the first batch waits at the gate, inside its transaction", seconds: 60) { try await waiting() == 1 }
+                second = Task { try await submit(rows[2..<6]) }
+                // With the partner's lock the second waits for it; without, at the gate too.
+                try await eventually("the second batch waits as well", seconds: 60) { try await waiting() == 2 }
+            } catch {
+                _ = try? await gate.query("SELECT pg_advisory_unlock(4242)")
+                await gate.close()
+                throw error
+            }
+            try await gate.query("SELECT pg_advisory_unlock(4242)")
+            await gate.close()
+            #expect(try await first.value.counts.accepted == 4)
+            let later = try await second.value
+            #expect(later.counts.accepted == 2 && later.counts.unchanged == 2, "\(later.counts)")
             #expect(try await count(client, "SELECT count(*) FROM cases") == 6)
         }
     }
