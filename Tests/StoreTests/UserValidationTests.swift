@@ -43,7 +43,7 @@ struct UserValidationTests {
         #expect(throws: Never.self) { try PasswordRules.check("correct horse battery") }
     }
 
-    @Test("a duplicate partner code and a malformed one are refused with codes")
+    @Test("a duplicate partner code (in any case) and a malformed one are refused with codes; a code is found in any case")
     func partnerRefusals() async throws {
         try await TestDatabase.withClient { client in
             let partners = PartnerRepository(client: client)
@@ -51,6 +51,14 @@ struct UserValidationTests {
             await #expect(throws: IdentityError.duplicatePartner("LNFIC")) {
                 _ = try await partners.add(code: "LNFIC", name: "另一个", by: IdentityFixture.setupActor)
             }
+            await #expect(throws: IdentityError.duplicatePartner("lnfic"), "codes differing only in case are one code") {
+                _ = try await partners.add(code: "lnfic", name: "小写的另一个", by: IdentityFixture.setupActor)
+            }
+            #expect(try await partners.find(code: "lnFIC").code == "LNFIC", "found whatever the case, kept as added")
+            let uploader = try await UserRepository(client: client).add(
+                NewUser(login: "up.case", displayName: "上传员", roles: [.uploader], unitCode: nil, partnerCode: "lnfic", passwordHash: nil),
+                by: IdentityFixture.setupActor)
+            #expect(uploader.partnerCode == "LNFIC")
             await #expect(throws: IdentityError.invalidPartnerCode) {
                 _ = try await partners.add(code: "有空格 的", name: "x", by: IdentityFixture.setupActor)
             }

@@ -40,7 +40,7 @@ extension IdentityError {
         Self(.conflict, "identity.duplicate_login", "登录名 \(login) 已被使用。")
     }
     public static func duplicatePartner(_ code: String) -> Self {
-        Self(.conflict, "identity.duplicate_partner", "合作单位代码 \(code) 已存在。")
+        Self(.conflict, "identity.duplicate_partner", "合作单位代码 \(code) 已存在（代码不区分大小写）。")
     }
     static let invalidLogin = Self(.invalidInput, "identity.login_invalid", "登录名须为 2–64 位小写字母、数字、点、下划线或连字符，并以字母或数字开头。")
     public static let invalidName = Self(.invalidInput, "identity.name_invalid", "姓名或名称不能为空，且不能超过 50 个字（合作单位名称不超过 100 个字）。")

@@ -48,7 +48,7 @@ public struct PartnerRepository: Sendable {
     /// The partner with `code`, or nil when unknown or outside the principal's scope.
     public func find(code: String, for principal: Principal) async throws -> Partner? {
         let scope = AccessPolicy.scope(of: principal, over: .partner).condition(partnerColumn: "p.id")
-        return try await client.query("SELECT p.id, p.code, p.name FROM partners p WHERE p.code = \(code) AND \(scope)")
+        return try await client.query("SELECT p.id, p.code, p.name FROM partners p WHERE lower(p.code) = lower(\(code)) AND \(scope)")
             .first.map(Self.decode)
     }
 
@@ -60,7 +60,7 @@ public struct PartnerRepository: Sendable {
 
     /// The partner with `code` regardless of scope (operator commands).
     public func find(code: String) async throws -> Partner {
-        guard let partner = try await client.query("SELECT id, code, name FROM partners WHERE code = \(code)").first.map(Self.decode) else {
+        guard let partner = try await client.query("SELECT id, code, name FROM partners WHERE lower(code) = lower(\(code))").first.map(Self.decode) else {
             throw IdentityError.unknownPartner(code)
         }
         return partner

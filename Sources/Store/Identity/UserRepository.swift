@@ -74,7 +74,7 @@ public struct UserRepository: Sendable {
             }
             var partnerID: Int?
             if let code = user.partnerCode {
-                guard let row = try await connection.query("SELECT id FROM partners WHERE code = \(code)").first else {
+                guard let row = try await connection.query("SELECT id FROM partners WHERE lower(code) = lower(\(code))").first else {
                     throw IdentityError.unknownPartner(code)
                 }
                 partnerID = try row.decode(Int.self, at: 0)

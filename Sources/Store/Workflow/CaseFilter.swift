@@ -53,7 +53,7 @@ public struct CaseFilter: Sendable, Equatable {
             parts.append(overdue ? condition : "NOT " + condition)
         }
         if let petitionRelated { parts.append("c.petition_related IS \(unescaped: petitionRelated ? "TRUE" : "FALSE")") }
-        if let partner { parts.append("p.code = \(partner)") }
+        if let partner { parts.append("lower(p.code) = lower(\(partner))") }
         if let batchID {
             // Last written by the batch, or created by it (its accepted and duplicate rows): both
             // through indexes — `c.first_batch_id = …` (no index) scanned every case.
