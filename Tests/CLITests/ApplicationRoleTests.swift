@@ -32,6 +32,16 @@ struct ApplicationRoleTests {
         await client.shutdown()
     }
 
+    /// Imports `rows` valid rows as partner LNFIC with `environment`, from a file written for it.
+    func importRows(_ rows: Int, _ environment: [String: String?]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-role-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("batch.csv")
+        try Data(BatchSamples.csv(BatchSamples.validRows(rows))).write(to: file)
+        return try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: environment)
+    }
+
     /// The error PostgreSQL gives `sql` run as `client`'s role, or nil when it succeeds.
     func refusal(_ sql: String, _ client: PostgresClient) async -> String? {
         do {
@@ -57,12 +67,7 @@ struct ApplicationRoleTests {
         #expect(migrate.status == 0 && migrate.stdout.contains("数据库已是最新"), "\(migrate.stderr)")
         #expect(try await ChildProcess.run([huqi, "partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], environment: app).status == 0)
         // 10 000 rows: a large batch, whose statistics refresh only the owner could run before 0020.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-role-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("batch.csv")
-        try Data(BatchSamples.csv(BatchSamples.validRows(10_000))).write(to: file)
-        let imported = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: app)
+        let imported = try await importRows(10_000, app)
         #expect(imported.status == 0 && imported.stdout.contains("新增 10000"), "\(imported.stdout) \(imported.stderr)")
         let verified = try await ChildProcess.run([huqi, "audit", "verify"], environment: app)
         #expect(verified.status == 0 && verified.stdout.contains("intact"), "\(verified.stdout) \(verified.stderr)")
@@ -98,12 +103,7 @@ struct ApplicationRoleTests {
         #expect(granted.status == 0, "\(granted.stderr)")
         let app: [String: String?] = ["HUQI_DATABASE_URL": owner + " user=\(role)"]
         #expect(try await ChildProcess.run([huqi, "partner", "add", "LNFIC", "--name", "辽宁省工商业联合会"], environment: app).status == 0)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("batch.csv")
-        try Data(BatchSamples.csv(BatchSamples.validRows(3))).write(to: file)
-        let imported = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: app)
+        let imported = try await importRows(3, app)
         #expect(imported.status == 0 && imported.stdout.contains("新增 3"), "\(imported.stdout) \(imported.stderr)")
         try await withClient(owner + " user=\(role)") { client in
             let placed = try await client.query("""

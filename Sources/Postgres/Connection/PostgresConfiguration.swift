@@ -43,13 +43,14 @@ public struct PostgresConfiguration: Sendable {
         let pinned = "-c DateStyle=ISO,YMD -c TimeZone=\(timeZone) -c IntervalStyle=iso_8601 "
             + "-c bytea_output=hex -c extra_float_digits=3 "
             + "-c client_connection_check_interval=\(clientCheckIntervalMilliseconds)"
-        let own = Self.options(in: connectionString) ?? ProcessInfo.processInfo.environment["PGOPTIONS"]
+        let own = (Self.options(in: connectionString) ?? ProcessInfo.processInfo.environment["PGOPTIONS"] ?? "")
+            .trimmingCharacters(in: .whitespaces)
         return [
             ("dbname", connectionString),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
             ("connect_timeout", String(connectTimeoutSeconds)),
-            ("options", own.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 + " " + pinned } ?? pinned),
+            ("options", own.isEmpty ? pinned : own + " " + pinned),
         ]
     }
 

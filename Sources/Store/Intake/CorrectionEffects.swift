@@ -25,25 +25,26 @@ enum CorrectionEffects {
         try await connection.query("""
             WITH corrected AS (
                 UPDATE cases c SET \(unescaped: assignments),
-                       petition_related = CASE WHEN m.stage = 'triage' THEN coalesce(c.triage_override, s.petition_related) ELSE c.petition_related END,
-                       triage_reasons = CASE WHEN m.stage = 'triage' THEN s.triage_reasons ELSE c.triage_reasons END,
-                       triage_rule_version = CASE WHEN m.stage = 'triage' THEN s.triage_rule_version ELSE c.triage_rule_version END,
-                       triage_auto = CASE WHEN m.stage = 'triage' THEN s.petition_related ELSE c.triage_auto END,
-                       unit_code = CASE WHEN m.stage = 'triage' THEN s.region_code ELSE c.unit_code END,
-                       assignee_id = CASE WHEN m.stage = 'triage' AND s.region_code <> m.unit_code THEN NULL ELSE c.assignee_id END,
-                       lease_until = CASE WHEN m.stage = 'triage' AND s.region_code <> m.unit_code THEN NULL ELSE c.lease_until END,
+                       petition_related = CASE WHEN f.waiting THEN coalesce(c.triage_override, s.petition_related) ELSE c.petition_related END,
+                       triage_reasons = CASE WHEN f.waiting THEN s.triage_reasons ELSE c.triage_reasons END,
+                       triage_rule_version = CASE WHEN f.waiting THEN s.triage_rule_version ELSE c.triage_rule_version END,
+                       triage_auto = CASE WHEN f.waiting THEN s.petition_related ELSE c.triage_auto END,
+                       unit_code = CASE WHEN f.waiting THEN s.region_code ELSE c.unit_code END,
+                       assignee_id = CASE WHEN f.waiting AND f.elsewhere THEN NULL ELSE c.assignee_id END,
+                       lease_until = CASE WHEN f.waiting AND f.elsewhere THEN NULL ELSE c.lease_until END,
                        batch_id = \(batchID), version = c.version + 1, updated_at = now()
                 FROM matched m JOIN staging s USING (row_number)
+                     CROSS JOIN LATERAL (SELECT m.stage = 'triage' AS waiting, s.region_code <> m.unit_code AS elsewhere) f
                 WHERE c.id = m.case_id AND m.changed
                 RETURNING c.id, c.petition_related, c.triage_rule_version,
-                          CASE WHEN m.stage = 'triage' AND s.region_code <> m.unit_code THEN s.region_code END AS moved_to,
-                          CASE WHEN m.stage = 'triage' AND s.region_code <> m.unit_code THEN m.assignee_id END AS released,
-                          CASE WHEN m.stage <> 'triage' AND s.region_code <> m.unit_code THEN s.region_code END AS region_unit,
-                          CASE WHEN m.stage <> 'triage' AND s.petition_related IS DISTINCT FROM c.petition_related
+                          CASE WHEN f.waiting AND f.elsewhere THEN s.region_code END AS moved_to,
+                          CASE WHEN f.waiting AND f.elsewhere THEN m.assignee_id END AS released,
+                          CASE WHEN NOT f.waiting AND f.elsewhere THEN s.region_code END AS region_unit,
+                          CASE WHEN NOT f.waiting AND s.petition_related IS DISTINCT FROM c.petition_related
                                THEN s.petition_related END AS triage_now,
                           m.unit_code AS unit_before
             ), explained AS (
-                SELECT k.*, u.name AS unit_name,
+                SELECT k.*,
                        nullif(concat_ws('；',
                            CASE WHEN k.moved_to IS NOT NULL THEN '所在地区更正后，案件转由' || u.name || '分流'
                                 || CASE WHEN k.released IS NOT NULL THEN '，原领取人已不再持有该案件' ELSE '' END END,
