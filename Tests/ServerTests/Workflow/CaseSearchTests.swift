@@ -38,6 +38,8 @@ struct CaseSearchTests {
                 #expect(try await refs(http, encoded("９１１５２２０１０７８３７６２８６０"), token: jz).refs == ["LN-2026-77"], "full-width digits")
                 #expect(try await refs(http, encoded("9115220107"), token: jz).refs == [], "a credit code matches whole")
                 #expect(try await refs(http, encoded("企业"), token: jz).refs == ["A-1", "A-2", "A-3"])
+                #expect(try await refs(http, encoded("企业") + "&partner=lnfic", token: jz).refs == ["A-1", "A-2", "A-3"], "a partner code in any case")
+                #expect(try await refs(http, encoded("企业") + "&partner=jzchamber", token: jz).refs == [])
                 #expect(try await refs(http, encoded("%"), token: jz).refs == [], "a typed % is a character, not a pattern")
                 #expect(try await refs(http, encoded("  "), token: jz).refs.count == 4, "a blank search is no filter")
                 // Scope is part of the query: Shenyang's prosecutor finds nothing by the same name.
