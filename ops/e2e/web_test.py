@@ -1,9 +1,9 @@
 """The web pages in a real browser (Chromium through Selenium), as the people who use them:
 a partner uploads a fixture batch and sees its counts; a prosecutor claims a case and takes it
-through evaluation, review (with a clue) and follow-up to resolution; a leader assigns a case;
-the office opens the
-weekly summary; a prosecutor of another unit gets the 404 page for that case; pages without a
-session redirect to the login page; a form without its CSRF token is refused.
+through evaluation, review (with a clue) and follow-up to resolution; a leader assigns the case; a
+prosecutor of another unit gets the 404 page for it, until the leader moves it there (移送); the
+office opens the weekly summary; pages without a session redirect to the login page; a form
+without its CSRF token is refused.
 
 Run by ops/e2e/run (which starts huqi serve); a screenshot of each step goes to HUQI_E2E_OUT."""
 
@@ -211,6 +211,28 @@ def main():
         driver.get(case_url)
         check("页面不存在，或您无权查看" in driver.page_source, "a prosecutor of another unit gets the 404 page")
         shot(driver, "other-unit-404")
+        logout(driver)
+
+        # The leader moves the case to that other unit (移送); its prosecutor then opens it.
+        unit_name = sql(f"SELECT name FROM units WHERE code = '{unit}'")
+        other_name = sql(f"SELECT name FROM units WHERE code = '{other}'")
+        login(driver, "leader.a")
+        driver.get(case_url)
+
+        def transfer(form):
+            Select(form.find_element(By.NAME, "unit_code")).select_by_value(other)
+            form.find_element(By.NAME, "reason").send_keys("被申请人住所地不在本院辖区，移送有管辖权的检察院。")
+        submit_transition(driver, f"移送其他检察院（现由{unit_name}办理）", transfer)
+        check(driver.current_url.split("?")[0].endswith("/app/cases") and f"案件已移送至{other_name}" in driver.page_source,
+              "the transfer returns the leader to the case list, saying where the case went")
+        check(sql(f"SELECT unit_code || ' ' || (assignee_id IS NULL) FROM cases WHERE id = {case_url.rsplit('/', 1)[1]}") == f"{other} true",
+              "the case now belongs to the other unit, and its holder let go")
+        shot(driver, "leader-transferred")
+        logout(driver)
+        login(driver, "pros.b")
+        driver.get(case_url)
+        check(f"移送至{other_name}" in driver.find_element(By.CSS_SELECTOR, "ol.timeline").text,
+              "the receiving unit's prosecutor opens the transferred case and its timeline names the transfer")
         logout(driver)
 
         # The office opens the weekly summary.

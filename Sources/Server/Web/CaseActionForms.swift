@@ -9,6 +9,8 @@ struct CaseActionForms {
     let user: WebUser
     /// The prosecutors and leaders of the case's unit (for assignment; leaders only).
     let workers: [User]
+    /// Every procuratorate, in tree order (for 移送; leaders only).
+    var destinations: [Store.Unit] = []
     /// The refused submission: which action, what was typed, why.
     var submitted: (action: String, form: WebForm, message: String)?
 
@@ -114,6 +116,25 @@ struct CaseActionForms {
         }
     }
 
+    /// 移送: the other procuratorates, grouped by city (the province first).
+    private var transfer: Markup {
+        let chosen = value("transfer", "unit_code")
+        func option(_ unit: Store.Unit) -> Markup {
+            "<option value=\"\(unit.code)\"\(chosen == unit.code ? " selected" : "")>\(unit.name)</option>"
+        }
+        let others = destinations.filter { $0.code != detail.summary.unit }
+        let groups: [Markup] = destinations.filter { $0.level != "county" }.map { head in
+            let members = others.filter { $0.code == head.code || ($0.level == "county" && $0.parentCode == head.code) }
+            let label = head.level == "province" ? "省级" : head.name.replacingOccurrences(of: "人民检察院", with: "")
+            return members.isEmpty ? .empty : "<optgroup label=\"\(label)\">\(Markup(members.map(option)))</optgroup>"
+        }
+        return form("transfer", "移送其他检察院（现由\(detail.summary.unitName)办理）", """
+            <p>移送后，案件的阶段、期限和办理记录不变；现承办人不再持有该案件，由接收院分派或领取。</p>
+            <label for="transfer-unit">接收检察院</label><select id="transfer-unit" name="unit_code" required><option value="">请选择</option>\(Markup(groups))</select>
+            <label for="transfer-reason">移送理由</label><textarea id="transfer-reason" name="reason" rows="2" required>\(value("transfer", "reason"))</textarea>
+            """, button: "移送")
+    }
+
     private var leaderForms: [Markup] {
         let chosen = value("assign", "assignee_id")
         let options: [Markup] = workers.filter { $0.id != detail.summary.assigneeID }.map {
@@ -129,6 +150,7 @@ struct CaseActionForms {
                 <input id="lead-date" name="target_date" required value="\(value("lead", "target_date"))" placeholder="2026-12-31">
                 """, button: "包案"))
         }
+        if !destinations.isEmpty { forms.append(transfer) }
         if detail.typicalSummary == nil {
             forms.append(form("typical", "标记为典型案例", """
                 <label for="typical-summary">典型意义（简述）</label><textarea id="typical-summary" name="summary" rows="3" required>\(value("typical", "summary"))</textarea>

@@ -5,7 +5,7 @@ import Postgres
 import Store
 
 /// The case page's actions besides stage changes: reply to a deadline, hold and resume (whoever
-/// works the case), assign, the 信访条例 extension, 包案 and typical flag (leaders). Each posts, then redirects back to
+/// works the case), assign, 移送, the 信访条例 extension, 包案 and typical flag (leaders). Each posts, then redirects back to
 /// the case page; a refusal re-shows the page with the user's input and the reason.
 struct CaseActionPages: Sendable {
     let database: PostgresClient
@@ -13,6 +13,7 @@ struct CaseActionPages: Sendable {
     let pages: CasePages
 
     func register(on router: Router<HuqiRequestContext>) {
+        registerTransfer(on: router)
         action(router, "reply", done: "已记录答复。") { id, form, user, address, _ in
             guard let deadline = form["deadline_id"].flatMap(Int64.init) else { throw WebError.badRequest("请选择要答复的期限。") }
             try await CaseDeadlines.recordReply(caseID: id, deadlineID: deadline, note: form["note"] ?? "", by: user.principal,
@@ -65,6 +66,28 @@ struct CaseActionPages: Sendable {
         }
         action(router, "typical", done: "已标记为典型案例。") { id, form, user, address, _ in
             try await CaseStewardship.markTypical(caseID: id, summary: form["summary"] ?? "", by: user.principal, address: address, using: database)
+        }
+    }
+
+    /// 移送 answers differently: the case may have left the leader's scope, so the redirect goes
+    /// to the case list when the case is no longer visible to them.
+    private func registerTransfer(on router: Router<HuqiRequestContext>) {
+        router.post("/app/cases/{id}/transfer") { request, context in
+            try await gate.page(request) { user in
+                guard let id = context.parameters.get("id", as: Int64.self) else { throw WebError.notFound() }
+                let form = try await WebForm.read(request, user: user)
+                let receipt: CaseTransfer.Receipt
+                do {
+                    receipt = try await CaseTransfer.transfer(caseID: id, to: form["unit_code"] ?? "", reason: form["reason"] ?? "",
+                                                              by: user.principal, address: context.clientAddress, using: database)
+                } catch let error as CaseActionError where error.kind == .invalid || error.kind == .conflict {
+                    return try await pages.casePage(id, user: user, notice: .error(error.message), status: .unprocessableContent,
+                                                    action: ("transfer", form, error.message))
+                }
+                let done = "案件已移送至\(receipt.toUnitName)。"
+                return WebPage.redirect(to: receipt.stillVisible ? "/app/cases/\(id)" : "/app/cases",
+                                        notice: .success(receipt.stillVisible ? done : done + "该案件已不在您的查看范围内。"))
+            }
         }
     }
 

@@ -177,12 +177,15 @@ struct CasePages: Sendable {
         var forms = TransitionForms(caseID: id, user: user, grades: grades)
         forms.submitted = submitted.map { (target: $0.0, form: $0.1, field: $0.2, message: $0.3) }
         var workers: [User] = []
+        var destinations: [Store.Unit] = []
         if AccessPolicy.canLeadCases(user.principal) {
             workers = try await UserRepository(client: database).list(for: user.principal).filter {
                 $0.unitCode == detail.summary.unit && !$0.disabled && ($0.roles.contains(.prosecutor) || $0.roles.contains(.leader))
             }
+            destinations = try await CaseTransfer.destinations(using: database)
         }
         var other = CaseActionForms(detail: detail, user: user, workers: workers)
+        other.destinations = destinations
         other.submitted = action.map { (action: $0.0, form: $0.1, message: $0.2) }
         return WebPage.render("案件 \(detail.summary.externalRef)", user: user, notice: notice, status: status,
                               body: CaseView(detail: detail, user: user, personalData: personalData)

@@ -112,6 +112,7 @@ struct CaseView {
             "lease_expired": "领取超时退回", "assign": "分派", "override": "更正分流", "hold": "中止", "resume": "恢复", "reply": "答复",
             "extension": "延长期限", "escalation": "逾期提醒", "recomputed": "期限重算", "clue_created": "发现监督线索", "clue_transferred": "移送监督线索",
             "clue_result": "线索办理结果", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
+            "transfer": "移送",
         ][kind] ?? kind
     }
 }

@@ -6,8 +6,9 @@ import Store
 /// The actions on one case, each answering with the case page after the change:
 /// `POST /api/v1/cases/{id}/transitions`, `…/triage-override`, `…/release`, `…/renew`,
 /// `…/assign`, `…/hold`, `…/resume`, `…/deadlines/{deadline}/reply`, `…/deadlines/{deadline}/extend`,
-/// `…/clues`, `…/lead`, `…/typical`. Refusals are problems: 404 out of scope, 403 wrong role,
-/// 409 wrong state (an illegal transition), 422 wrong details.
+/// `…/clues`, `…/lead`, `…/typical`; and `…/transfer` (移送), which answers with what it did,
+/// because the case may have left the leader's sight. Refusals are problems: 404 out of scope,
+/// 403 wrong role, 409 wrong state (an illegal transition), 422 wrong details.
 struct CaseActionController: Sendable {
     let database: PostgresClient
 
@@ -19,6 +20,8 @@ struct CaseActionController: Sendable {
     struct AssignBody: Decodable { let assigneeID: Int
         enum CodingKeys: String, CodingKey { case assigneeID = "assignee_id" } }
     struct DepartmentBody: Decodable { let department: String }
+    struct TransferBody: Decodable { let unitCode: String; let reason: String
+        enum CodingKeys: String, CodingKey { case unitCode = "unit_code", reason } }
     struct ResultBody: Decodable { let result: String; let note: String? }
     struct LeadBody: Decodable { let targetDate: String
         enum CodingKeys: String, CodingKey { case targetDate = "target_date" } }
@@ -32,6 +35,15 @@ struct CaseActionController: Sendable {
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
         registerClues(on: group)
+        group.post("cases/{id}/transfer") { request, context -> CaseTransfer.Receipt in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(CaseActionError.caseNotFound) }
+            let body = try await RequestBody.decode(TransferBody.self, from: request)
+            return try await mappingCaseErrors {
+                try await CaseTransfer.transfer(caseID: id, to: body.unitCode, reason: body.reason, by: principal,
+                                                address: context.clientAddress, using: database)
+            }
+        }
         action(group, "transitions") { request, act in
             let body = try await RequestBody.decode(TransitionRequest.self, from: request)
             _ = try await CaseTransitions.perform(caseID: act.caseID, body, by: act.principal, address: act.address, using: database)

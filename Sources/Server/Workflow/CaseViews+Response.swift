@@ -5,3 +5,4 @@ import Store
 extension CaseDetail: ResponseEncodable {}
 extension CaseSummary: ResponseEncodable {}
 extension QueueCount: ResponseEncodable {}
+extension CaseTransfer.Receipt: ResponseEncodable {}

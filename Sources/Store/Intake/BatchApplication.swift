@@ -72,7 +72,8 @@ struct BatchApplication {
             CREATE TEMP TABLE matched ON COMMIT DROP AS
             SELECT s.row_number, c.id AS case_id,
                    (\(unescaped: Self.caseColumns.map { "c.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(unescaped: fromStaging)) AS changed,
-                   c.stage, c.unit_code, c.assignee_id
+                   c.stage, c.unit_code, c.assignee_id, c.region_code AS region_before,
+                   c.unit_transferred_at IS NOT NULL AS unit_decided
             FROM staging s JOIN cases c ON c.partner_id = \(partnerID) AND c.external_ref = s.external_ref
             WHERE s.ok
             ORDER BY c.id
