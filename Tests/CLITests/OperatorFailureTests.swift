@@ -30,6 +30,24 @@ struct OperatorFailureTests {
         expectOneCleanSentence(result.stderr, containing: "无法连接数据库")
     }
 
+    @Test("behind a pooler that drops the session settings, huqi refuses to run and says what to do")
+    func poolerDroppingOptions() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        let pooler = try await PgBouncer.start(ignoringOptions: true)
+        defer { pooler.stop() }
+        for command in [["migrate"], ["serve"]] {
+            let result = try await ChildProcess.run([huqi] + command, environment: [
+                "HUQI_DATABASE_URL": pooler.connectionString(database: database), "HUQI_SQL_DIR": TestDatabase.migrationsDirectory.path,
+            ])
+            #expect(result.status == 1, "\(command)")
+            expectOneCleanSentence(result.stderr, containing: "丢弃了 options 参数")
+            #expect(result.stderr.contains("，应为 "), "names the setting: \(result.stderr)")
+        }
+        let tables = try await ChildProcess.run(["/usr/bin/psql", try TestDatabase.connectionString(database: database), "-Atc",
+                                                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"])
+        #expect(tables.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "nothing was written")
+    }
+
     @Test("a data directory made by another PostgreSQL major version names the version and the package to install")
     func clusterOfAnotherVersion() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-oldpg-\(UUID().uuidString.prefix(8))").path

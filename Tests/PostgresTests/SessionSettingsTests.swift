@@ -43,4 +43,35 @@ struct SessionSettingsTests {
         #expect(PostgresConfiguration.options(in: "postgresql://u@localhost/db?options=-c%20search_path%3Dhuqi") == "-c search_path=huqi")
         #expect(PostgresConfiguration.options(in: "host=/tmp dbname=x") == nil)
     }
+
+    @Test("a pooler that drops `options` is refused with a coded error naming the setting; one that refuses `options` says so")
+    func poolerDroppingOptions() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        let dropping = try await PgBouncer.start(ignoringOptions: true)
+        defer { dropping.stop() }
+        // The same server, reached directly, reports the pins: the check itself is not the refusal.
+        let direct = try await PostgresConnection.connect(configuration: .init(connectionString: try TestDatabase.connectionString(database: database)),
+                                                          logger: TestDatabase.logger)
+        await direct.close()
+        do {
+            let connection = try await PostgresConnection.connect(configuration: .init(connectionString: dropping.connectionString(database: database)),
+                                                                  logger: TestDatabase.logger)
+            await connection.close()
+            Issue.record("a session without the pinned settings must be refused (\(dropping.log))")
+        } catch let error as PostgresError {
+            #expect(error.code == .sessionSettingsIgnored && error.isConnectionError)
+            #expect(error.message?.contains("，应为 ") == true, "\(error.debugDescription)")
+        }
+
+        let refusing = try await PgBouncer.start(ignoringOptions: false)
+        defer { refusing.stop() }
+        do {
+            _ = try await PostgresConnection.connect(configuration: .init(connectionString: refusing.connectionString(database: database)),
+                                                     logger: TestDatabase.logger)
+            Issue.record("PgBouncer refuses the options startup parameter")
+        } catch let error as PostgresError {
+            #expect(error.code == .connectionFailed && error.message?.contains("unsupported startup parameter: options") == true,
+                    "\(error.debugDescription)")
+        }
+    }
 }

@@ -54,6 +54,24 @@ public struct PostgresConfiguration: Sendable {
         ]
     }
 
+    /// The pinned settings the server reports at start-up (ParameterStatus), with the value
+    /// each must have: checked after every connect at no cost in round trips. When `options`
+    /// was dropped on the way (a pooler told to ignore it), these show the server's defaults
+    /// instead, and so do the settings no one reports (`client_connection_check_interval`).
+    var reportedPins: [(name: String, value: String)] {
+        [("TimeZone", timeZone), ("DateStyle", "ISO, YMD"), ("IntervalStyle", "iso_8601")]
+    }
+
+    /// The first reported setting that differs from its pin, as `name 为 reported，应为 value`;
+    /// nil when all are in force.
+    func ignoredPin(reported: (String) -> String?) -> String? {
+        for pin in reportedPins {
+            let value = reported(pin.name) ?? "（未报告）"
+            if value.caseInsensitiveCompare(pin.value) != .orderedSame { return "\(pin.name) 为 \(value)，应为 \(pin.value)" }
+        }
+        return nil
+    }
+
     /// The `options` a libpq connection string (URL or key=value) gives, parsed by libpq
     /// itself; nil when it gives none or cannot be parsed (connecting then reports why).
     static func options(in connectionString: String) -> String? {

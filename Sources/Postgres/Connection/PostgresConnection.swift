@@ -56,6 +56,10 @@ public actor PostgresConnection {
             if let connection { PQfinish(connection) }
             throw error
         }
+        if let ignored = configuration.ignoredPin(reported: { name in PQparameterStatus(connection, name).map { String(cString: $0) } }) {
+            PQfinish(connection)
+            throw PostgresError(code: .sessionSettingsIgnored, message: ignored)
+        }
         // libpq prints NOTICEs to stderr by default; the library must stay quiet.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection

@@ -14,6 +14,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
 
         /// The connection could not be established.
         public static let connectionFailed = Code("connection_failed")
+        /// The connection was made but the server does not report the pinned session settings:
+        /// something between huqi and PostgreSQL (a pooler such as PgBouncer with
+        /// `ignore_startup_parameters = options`) dropped them. `message` names the setting.
+        public static let sessionSettingsIgnored = Code("session_settings_ignored")
         /// The connection broke while in use (server restarted, network gone).
         public static let connectionLost = Code("connection_lost")
         /// The connection was closed by us and may not be used any more.
@@ -93,7 +97,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
 
     /// True when the connection that produced this error is no longer usable.
     public var isConnectionError: Bool {
-        code == .connectionFailed || code == .connectionLost || code == .connectionClosed
+        code == .connectionFailed || code == .connectionLost || code == .connectionClosed || code == .sessionSettingsIgnored
             || sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } == true
     }
 }

@@ -23,7 +23,9 @@ struct HealthController<Context: RequestContext>: Sendable {
         do {
             report = try await migrator.status(using: database)
         } catch let error as PostgresError {
-            throw Problem.databaseUnavailable.with(detail: error.isConnectionError ? "无法连接数据库" : "数据库返回错误 \(error.sqlState ?? "")")
+            let detail = error.code == .sessionSettingsIgnored ? "数据库连接丢弃了 huqi 的会话设置（\(error.message ?? "")），请直接连接 PostgreSQL"
+                : error.isConnectionError ? "无法连接数据库" : "数据库返回错误 \(error.sqlState ?? "")"
+            throw Problem.databaseUnavailable.with(detail: detail)
         } catch let error as MigrationError {
             throw Problem(status: .serviceUnavailable, code: error.code, title: error.message)
         }
