@@ -42,6 +42,13 @@ struct AuthenticationTests {
                         #expect(response.headers[.wwwAuthenticate] != nil)
                     }
                 }
+                // A good key or token says who is calling, by name.
+                for (token, name) in [(fixture.keyA.plaintext, "辽宁省工商业联合会"), (fixture.tokens["leader.jz"]!.plaintext, "锦州院领导")] {
+                    let response = try await http.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+                    #expect(response.status == .ok)
+                    let me = try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                    #expect(me["display_name"] as? String == name)
+                }
             }
         }
     }
@@ -71,7 +78,8 @@ struct AuthenticationTests {
 
                 try await http.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookie]) { response in
                     #expect(response.status == .ok)
-                    #expect(String(buffer: response.body).contains("pros.lh"))
+                    let me = try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                    #expect(me["label"] as? String == "pros.lh" && me["display_name"] as? String == "凌海检察官")
                 }
                 try await http.execute(uri: "/api/v1/session", method: .delete, headers: [.cookie: cookie]) { response in
                     #expect(response.status == .forbidden)

@@ -16,10 +16,12 @@ struct IdentityController: Sendable {
         let roles: [String]
         let unit: String?
         let partnerID: Int?
+        /// The person's name (a user), or the partner's (a partner's key).
+        let displayName: String?
 
         enum CodingKeys: String, CodingKey {
             case actor, label, roles, unit
-            case partnerID = "partner_id"
+            case partnerID = "partner_id", displayName = "display_name"
         }
     }
 
@@ -31,7 +33,7 @@ struct IdentityController: Sendable {
         group.get("me") { _, context in
             let principal = try context.requirePrincipal()
             return Me(actor: principal.auditActor, label: principal.label, roles: principal.roles.map(\.rawValue).sorted(),
-                      unit: principal.unitCode, partnerID: principal.partnerID)
+                      unit: principal.unitCode, partnerID: principal.partnerID, displayName: principal.displayName)
         }
         group.get("units") { request, context in
             let (limit, offset) = try Paging.read(request)

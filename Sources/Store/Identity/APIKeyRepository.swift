@@ -116,7 +116,8 @@ public struct APIKeyRepository: Sendable {
                    k.partner_id, p.code, k.user_id,
                    k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute',
                    u.login, u.unit_code, un.path, u.partner_id, coalesce(u.disabled_at IS NOT NULL, false),
-                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'), k.expires_at
+                   coalesce((SELECT array_agg(r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'), k.expires_at,
+                   coalesce(u.display_name, p.name)
             FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id
                  LEFT JOIN users u ON u.id = k.user_id LEFT JOIN units un ON un.code = u.unit_code
             WHERE k.prefix = \(String(parts[1]))
@@ -136,7 +137,8 @@ public struct APIKeyRepository: Sendable {
         }
         let expiresAt = try row.decode(Date?.self, at: 14)
         if let partnerID, let partnerCode {
-            return (Principal(kind: .partnerKey(partnerID: partnerID, keyID: keyID), label: partnerCode, roles: [], partnerID: partnerID),
+            return (Principal(kind: .partnerKey(partnerID: partnerID, keyID: keyID), label: partnerCode, roles: [], partnerID: partnerID,
+                              displayName: try row.decode(String?.self, at: 15)),
                     expiresAt)
         }
         guard let userID, let login = try row.decode(String?.self, at: 8) else { throw AuthError.keyInvalid }
@@ -144,7 +146,7 @@ public struct APIKeyRepository: Sendable {
         return (Principal(kind: .user(id: userID, login: login), label: login,
                           roles: Set(try row.decode([String].self, at: 13).compactMap(Role.init(rawValue:))),
                           unitCode: try row.decode(String?.self, at: 9), unitPath: try row.decode(String?.self, at: 10),
-                          partnerID: try row.decode(Int?.self, at: 11)),
+                          partnerID: try row.decode(Int?.self, at: 11), displayName: try row.decode(String?.self, at: 15)),
                 expiresAt)
     }
 }
