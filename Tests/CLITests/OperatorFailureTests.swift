@@ -48,6 +48,34 @@ struct OperatorFailureTests {
         #expect(tables.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "nothing was written")
     }
 
+    @Test("a hot standby is refused by migrate and serve with what to do; migrate --status still reads it")
+    func standby() async throws {
+        let pair = try await StandbyPair.start()
+        do {
+            let sql = TestDatabase.migrationsDirectory.path
+            let created = try await ChildProcess.run(["/usr/bin/psql", pair.primary(database: "postgres"), "-qc", "CREATE DATABASE huqi"])
+            #expect(created.status == 0, "\(created.stderr)")
+            let migrated = try await ChildProcess.run([huqi, "migrate"], environment: ["HUQI_DATABASE_URL": pair.primary(database: "huqi"), "HUQI_SQL_DIR": sql])
+            #expect(migrated.status == 0, "\(migrated.stderr)")
+            try await pair.startStandby()
+            for command in [["migrate"], ["serve"], ["queue", "list", "--as", "nobody"]] {
+                let result = try await ChildProcess.run([huqi] + command, environment: [
+                    "HUQI_DATABASE_URL": pair.standby(database: "huqi"), "HUQI_SQL_DIR": sql, "HUQI_PORT": String(freePort()),
+                ])
+                #expect(result.status == 1, "\(command)")
+                expectOneCleanSentence(result.stderr, containing: "只读的备库")
+                #expect(result.stderr.contains("target_session_attrs=read-write"), "\(result.stderr)")
+            }
+            let status = try await ChildProcess.run([huqi, "migrate", "--status"],
+                                                    environment: ["HUQI_DATABASE_URL": pair.standby(database: "huqi"), "HUQI_SQL_DIR": sql])
+            #expect(status.status == 0 && status.stdout.contains("待执行 0 个"), "\(status.stdout)\(status.stderr)")
+        } catch {
+            await pair.stop()
+            throw error
+        }
+        await pair.stop()
+    }
+
     @Test("a data directory made by another PostgreSQL major version names the version and the package to install")
     func clusterOfAnotherVersion() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huqi-oldpg-\(UUID().uuidString.prefix(8))").path

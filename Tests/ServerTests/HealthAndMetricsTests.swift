@@ -59,6 +59,29 @@ struct HealthAndMetricsTests {
         }
     }
 
+    @Test("/readyz is 503 database.read_only when the database can no longer be written, and ready again after")
+    func readOnly() async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let admin = PostgresClient(configuration: .init(connectionString: try TestDatabase.adminConnectionString), logger: TestDatabase.logger)
+        func readiness(_ expected: HTTPResponse.Status) async throws -> Problem? {
+            // A new pool each time: a database's default applies to sessions opened after it changed.
+            let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+            let response = try await Application(router: buildRouter(try dependencies(client))).test(.router) { http in
+                try await http.execute(uri: "/readyz", method: .get)
+            }
+            await client.shutdown()
+            #expect(response.status == expected)
+            return try? JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+        }
+        try await admin.query("ALTER DATABASE \(unescaped: database) SET default_transaction_read_only = on")
+        let problem = try await readiness(.serviceUnavailable)
+        #expect(problem?.code == "database.read_only" && problem?.title.contains("default_transaction_read_only") == true)
+        try await admin.query("ALTER DATABASE \(unescaped: database) RESET default_transaction_read_only")
+        _ = try await readiness(.ok)
+        await admin.shutdown()
+    }
+
     @Test("/readyz is 503 db.unavailable, quickly, when the database cannot be reached")
     func databaseDown() async throws {
         let client = PostgresClient(

@@ -10,6 +10,11 @@ import Postgres
 /// duplicates are never flagged; under UTF8 with LC_CTYPE C the second still holds. The embedded
 /// cluster is always UTF8 with C.UTF-8; a database named by `HUQI_DATABASE_URL` is checked by
 /// every migration run, so `huqi serve` and every command refuse it with the way out.
+///
+/// And it must be writable. A hot standby (or a database whose sessions default to read-only)
+/// accepts every read, so `huqi serve` started there looked healthy — `/readyz` said ready —
+/// while every upload and workflow action failed with SQLSTATE 25006. Migrations and `/readyz`
+/// refuse it as `database.read_only` (`checkWritable`).
 enum DatabaseRequirements {
     static func check(on connection: PostgresConnection) async throws {
         let row = try await connection.query("""
@@ -17,7 +22,17 @@ enum DatabaseRequirements {
             FROM pg_database d WHERE d.datname = current_database()
             """)[0]
         let (name, encoding, ctype, knowsChinese) = try row.decode((String, String, String, Bool).self)
+        try await checkWritable(on: connection)
         guard encoding == "UTF8" else { throw MigrationError.encoding(encoding, database: name) }
         guard knowsChinese else { throw MigrationError.characterClasses(ctype, database: name) }
+    }
+
+    /// Refuses a server in recovery (a standby) or a session that is read-only by default.
+    static func checkWritable(on connection: PostgresConnection) async throws {
+        let row = try await connection.query("""
+            SELECT current_database()::text, pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'
+            """)[0]
+        let (name, standby, readOnly) = try row.decode((String, Bool, Bool).self)
+        if standby || readOnly { throw MigrationError.readOnly(database: name, standby: standby) }
     }
 }

@@ -32,6 +32,15 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
                  + "请新建一个 UTF8 数据库并改用它：CREATE DATABASE \(database)_utf8 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0;")
     }
 
+    static func readOnly(database: String, standby: Bool) -> Self {
+        Self(code: "database.read_only",
+             message: standby
+                 ? "数据库 \(database) 所在的服务器是只读的备库（处于恢复中），huqi 需要写入。请连接主库；"
+                     + "连接串中写了多个主机时，请加上 target_session_attrs=read-write。"
+                 : "数据库 \(database) 的会话默认只读（default_transaction_read_only = on），huqi 需要写入。"
+                     + "请取消该设置（ALTER DATABASE \(database) RESET default_transaction_read_only，或在角色、服务器配置中取消）。")
+    }
+
     static func characterClasses(_ ctype: String, database: String) -> Self {
         Self(code: "database.ctype",
              message: "数据库 \(database) 的字符分类（LC_CTYPE）是 \(ctype)，不把汉字当作文字，疑似重复案件将无法识别。"

@@ -35,7 +35,7 @@ public struct Migrator: Sendable {
     }
 
     /// Applies every pending migration. Throws `database.encoding` / `database.ctype` for a
-    /// database huqi cannot keep Chinese text in (`DatabaseRequirements`), `migration.checksum_mismatch`
+    /// database huqi cannot keep Chinese text in and `database.read_only` for one it cannot write (`DatabaseRequirements`), `migration.checksum_mismatch`
     /// when an applied migration's file changed (before applying anything), `migration.failed` when one fails.
     @discardableResult
     public func migrate(using client: PostgresClient) async throws -> Report {
@@ -53,9 +53,12 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Compares the database with the files without changing anything.
-    public func status(using client: PostgresClient) async throws -> Report {
+    /// Compares the database with the files without changing anything. With `writable` (what
+    /// `/readyz` asks), throws `database.read_only` when the database cannot be written (a
+    /// standby after a failover); `huqi migrate --status` may look at a standby.
+    public func status(using client: PostgresClient, writable: Bool = true) async throws -> Report {
         try await client.withConnection { connection in
+            if writable { try await DatabaseRequirements.checkWritable(on: connection) }
             let applied = try await appliedChecksums(on: connection)
             var report = Report()
             for migration in migrations {

@@ -15,7 +15,7 @@ struct MigrateCommand: AsyncParsableCommand {
         try await OperatorSession.run(migrating: false) { session in
             let migrator = try DatabaseTarget.migrator(logger: session.logger)
             if status {
-                let report = try await migrator.status(using: session.client)
+                let report = try await migrator.status(using: session.client, writable: false)
                 let pending = report.pending.isEmpty ? "" : "：" + report.pending.joined(separator: "、")
                 print("已应用 \(report.alreadyApplied.count) 个迁移，待执行 \(report.pending.count) 个\(pending)")
             } else {
