@@ -47,6 +47,27 @@ struct ImportOutcomeTests {
         }
     }
 
+    @Test("an import that waits past the operator's lock_timeout for its partner's turn says the database is busy, exits 1 and writes nothing")
+    func lockTimeout() async throws {
+        try await withSetup { folder, env, client in
+            let file = folder.appendingPathComponent("batch.csv")
+            try Data(BatchSamples.csv(BatchSamples.validRows(2))).write(to: file)
+            let partner = try await client.query("SELECT id FROM partners WHERE code = 'LNFIC'")[0].decode(Int.self, at: 0)
+            var impatient = env
+            impatient["HUQI_DATABASE_URL"] = (env["HUQI_DATABASE_URL"] ?? nil).map { $0 + " options='-c lock_timeout=300ms'" }
+            let result = try await client.withConnection { turn in
+                try await turn.query("SELECT pg_advisory_lock(7235012, \(partner))")  // another batch of LNFIC has its turn
+                let result = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: impatient)
+                try await turn.query("SELECT pg_advisory_unlock(7235012, \(partner))")
+                return result
+            }
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("数据库繁忙：等待其他操作释放锁超时（lock_timeout）。本次操作未完成，也未写入任何数据"), "\(result.stderr)")
+            #expect(try await batches(client) == 0)
+            #expect(try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: impatient).status == 0)
+        }
+    }
+
     @Test("--dry-run prints the same problems from its own answer and stores nothing")
     func dryRunProblems() async throws {
         try await withSetup { folder, env, client in

@@ -35,4 +35,29 @@ struct DatabaseOutageTests {
         #expect(ContinuousClock.now - started < .seconds(20), "failing fast, not hanging")
         await client.shutdown()
     }
+
+    @Test("a database that says 'not now' — the operator's lock_timeout while another batch of the partner has its turn — is 503 db.busy, not a 500; nothing is written")
+    func busy() async throws {
+        let url = try TestDatabase.connectionString(database: try await TestDatabase.create())
+        let client = PostgresClient(configuration: .init(connectionString: url + " options='-c lock_timeout=300ms'"), logger: TestDatabase.logger)
+        let holder = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        let fixture = try await IdentityFixture.make(client: client)
+        let csv = ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(2)))
+        let headers: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", .contentType: "text/csv"]
+        try await ServerHarness.application(client: client).test(.router) { http in
+            try await holder.withConnection { turn in
+                try await turn.query("SELECT pg_advisory_lock(7235012, \(fixture.partnerA.id))")  // BatchStore's per-partner turn
+                let response = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: csv)
+                try await turn.query("SELECT pg_advisory_unlock(7235012, \(fixture.partnerA.id))")
+                #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] == "5")
+                let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+                #expect(problem.code == "db.busy" && problem.detail?.contains("lock_timeout") == true, "\(problem)")
+            }
+            #expect(try await client.query("SELECT count(*) FROM batches")[0].decode(Int.self, at: 0) == 0, "rolled back whole")
+            let again = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: csv)
+            #expect(again.status == .created, "once the turn is free the same upload is stored")
+        }
+        await holder.shutdown()
+        await client.shutdown()
+    }
 }

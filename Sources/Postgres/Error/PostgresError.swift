@@ -95,6 +95,15 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         return "PostgresError(" + parts.joined(separator: ", ") + ")"
     }
 
+    /// True for a refusal that says nothing about the request and may pass when it is tried
+    /// again: a lock not granted within `lock_timeout` (55P03), a statement stopped by
+    /// `statement_timeout` or a cancel (57014), a serialization failure (40001) or a deadlock
+    /// (40P01). The transaction was rolled back; nothing was written.
+    public var isTransient: Bool {
+        guard let sqlState else { return code == .queryCancelled }
+        return ["55P03", "57014", "40001", "40P01"].contains(sqlState)
+    }
+
     /// True when the connection that produced this error is no longer usable.
     public var isConnectionError: Bool {
         code == .connectionFailed || code == .connectionLost || code == .connectionClosed || code == .sessionSettingsIgnored

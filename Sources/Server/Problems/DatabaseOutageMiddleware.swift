@@ -6,6 +6,12 @@ import Postgres
 /// message (problem+json for the API, a page for the web pages) and `Retry-After`, instead of a
 /// 500: the pool gives up on a connection it cannot open, and this turns that into an answer
 /// clients can wait out.
+///
+/// The same for a database that is there but said "not now" (`PostgresError.isTransient`): a
+/// lock not granted within the operator's `lock_timeout` — a second upload of a partner waits
+/// for the first's turn —, a `statement_timeout`, a deadlock. Those are 503 `db.busy`, with
+/// what happened in `detail`, and never a 500 `internal.error`: the request was fine and its
+/// transaction was rolled back whole.
 struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
     static var retryAfterSeconds: Int { 5 }
 
@@ -13,15 +19,34 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as PostgresError where error.isConnectionError {
-            let path = request.uri.path
-            if path.hasPrefix("/app") || path == "/login" || path == "/logout" {
-                var response = WebPage.problem(.serviceUnavailable, title: "暂时无法服务", message: "数据库暂时不可用，请稍后重试。", user: nil)
-                response.headers[.retryAfter] = String(Self.retryAfterSeconds)
-                return response
-            }
-            var problem = Problem.databaseUnavailable
-            problem.retryAfterSeconds = Self.retryAfterSeconds
-            throw problem
+            return try answer(request, Problem.databaseUnavailable, page: "数据库暂时不可用，请稍后重试。")
+        } catch let error as PostgresError where error.isTransient {
+            context.logger.notice("database busy", metadata: ["sqlstate": "\(error.sqlState ?? error.code.rawValue)", "path": "\(request.uri.path)"])
+            let problem = Problem.databaseBusy.with(detail: Self.busyDetail(error))
+            return try answer(request, problem, page: "\(problem.title)（\(problem.detail ?? "")）")
+        }
+    }
+
+    /// A 503 page for the web pages, the problem (thrown, for the API's error handling) otherwise.
+    private func answer(_ request: Request, _ problem: Problem, page message: String) throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/app") || path == "/login" || path == "/logout" {
+            var response = WebPage.problem(.serviceUnavailable, title: "暂时无法服务", message: message, user: nil)
+            response.headers[.retryAfter] = String(Self.retryAfterSeconds)
+            return response
+        }
+        var problem = problem
+        problem.retryAfterSeconds = Self.retryAfterSeconds
+        throw problem
+    }
+
+    /// What the database said, in Chinese.
+    static func busyDetail(_ error: PostgresError) -> String {
+        switch error.sqlState {
+        case "55P03": "等待其他操作释放锁超时（lock_timeout），例如同一合作单位的另一批次正在写入"
+        case "57014": "语句执行超时（statement_timeout）或被取消"
+        case "40001", "40P01": "与同时进行的其他操作冲突"
+        default: "数据库暂时无法完成该操作"
         }
     }
 }

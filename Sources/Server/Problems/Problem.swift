@@ -53,6 +53,9 @@ extension Problem {
     /// The database cannot be reached right now.
     public static let databaseUnavailable = Problem(
         status: .serviceUnavailable, code: "db.unavailable", title: "数据库暂时不可用，请稍后重试")
+    /// The database refused for now (a lock or statement timeout, a deadlock); nothing was written.
+    public static let databaseBusy = Problem(
+        status: .serviceUnavailable, code: "db.busy", title: "数据库繁忙，本次操作未完成，也未写入任何数据，请稍后重试")
     /// The schema is older than this binary expects.
     public static let migrationsPending = Problem(
         status: .serviceUnavailable, code: "db.migrations_pending", title: "数据库结构尚未升级到当前版本，请运行 huqi migrate")
