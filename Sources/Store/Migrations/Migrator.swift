@@ -85,7 +85,7 @@ public struct Migrator: Sendable {
                 )
                 """)
         }
-        let applied = try await appliedChecksums(on: connection)
+        let applied = try await appliedChecksums(on: connection, tableKnownToExist: true)
         var report = Report()
         for migration in migrations where applied[migration.version] != nil {
             guard applied[migration.version] == migration.checksum else { throw MigrationError.checksumMismatch(migration.name) }
@@ -134,9 +134,13 @@ public struct Migrator: Sendable {
         try await connection.query("SELECT current_user::text")[0].decode(String.self, at: 0)
     }
 
-    private func appliedChecksums(on connection: PostgresConnection) async throws -> [Int: String] {
-        let exists = try await connection.query("SELECT to_regclass('huqi_schema_migrations') IS NOT NULL")
-        guard try exists[0].decode(Bool.self, at: 0) else { return [:] }
+    /// The applied migrations' checksums by version; none when the table is missing (checked
+    /// unless the caller just made sure of it).
+    private func appliedChecksums(on connection: PostgresConnection, tableKnownToExist: Bool = false) async throws -> [Int: String] {
+        if !tableKnownToExist {
+            let exists = try await connection.query("SELECT to_regclass('huqi_schema_migrations') IS NOT NULL")
+            guard try exists[0].decode(Bool.self, at: 0) else { return [:] }
+        }
         var result: [Int: String] = [:]
         for row in try await connection.query("SELECT version, checksum FROM huqi_schema_migrations") {
             let (version, checksum) = try row.decode((Int, String).self)
