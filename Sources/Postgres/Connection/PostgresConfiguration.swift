@@ -33,7 +33,10 @@ public struct PostgresConfiguration: Sendable {
 
     /// The keyword/value pairs given to `PQconnectdbParams`. The connection string comes first
     /// (expanded by libpq) and the pinned settings after it, so they always win: text decoding
-    /// must not depend on a server's or user's defaults.
+    /// must not depend on a server's or user's defaults, nor may the isolation level huqi's
+    /// statements are written for (READ COMMITTED: a batch that waited for its partner's turn
+    /// must see the cases the batch before it committed; under a database default of
+    /// REPEATABLE READ or SERIALIZABLE its snapshot would be older than its wait).
     ///
     /// `options` is one keyword, so the pinned `-c` settings are appended to the caller's own
     /// (the connection string's `options`, else `PGOPTIONS`) rather than replacing them: an
@@ -41,7 +44,7 @@ public struct PostgresConfiguration: Sendable {
     /// name the same setting the later, pinned one wins.
     var libpqParameters: [(String, String)] {
         let pinned = "-c DateStyle=ISO,YMD -c TimeZone=\(timeZone) -c IntervalStyle=iso_8601 "
-            + "-c bytea_output=hex -c extra_float_digits=3 "
+            + "-c bytea_output=hex -c extra_float_digits=3 -c default_transaction_isolation=read\\ committed "
             + "-c client_connection_check_interval=\(clientCheckIntervalMilliseconds)"
         let own = (Self.options(in: connectionString) ?? ProcessInfo.processInfo.environment["PGOPTIONS"] ?? "")
             .trimmingCharacters(in: .whitespaces)
