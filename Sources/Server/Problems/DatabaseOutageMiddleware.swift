@@ -1,6 +1,7 @@
 import Hummingbird
 import HTTPTypes
 import Postgres
+import Store
 
 /// While the database cannot be reached, every request fails fast with 503 and a Chinese
 /// message (problem+json for the API, a page for the web pages) and `Retry-After`, instead of a
@@ -22,7 +23,7 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
             return try answer(request, Problem.databaseUnavailable, page: "数据库暂时不可用，请稍后重试。")
         } catch let error as PostgresError where error.isTransient {
             context.logger.notice("database busy", metadata: ["sqlstate": "\(error.sqlState ?? error.code.rawValue)", "path": "\(request.uri.path)"])
-            let problem = Problem.databaseBusy.with(detail: Self.busyDetail(error))
+            let problem = Problem.databaseBusy.with(detail: BusyDatabase.reason(error))
             return try answer(request, problem, page: "\(problem.title)（\(problem.detail ?? "")）")
         }
     }
@@ -38,15 +39,5 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
         var problem = problem
         problem.retryAfterSeconds = Self.retryAfterSeconds
         throw problem
-    }
-
-    /// What the database said, in Chinese.
-    static func busyDetail(_ error: PostgresError) -> String {
-        switch error.sqlState {
-        case "55P03": "等待其他操作释放锁超时（lock_timeout），例如同一合作单位的另一批次正在写入"
-        case "57014": "语句执行超时（statement_timeout）或被取消"
-        case "40001", "40P01": "与同时进行的其他操作冲突"
-        default: "数据库暂时无法完成该操作"
-        }
     }
 }

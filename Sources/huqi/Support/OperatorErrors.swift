@@ -35,12 +35,7 @@ func operatorMessage(for error: any Error) -> String {
         let reason = error.message.map { "（" + $0.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") + "）" } ?? ""
         return "无法连接数据库\(reason)。请检查 HUQI_DATABASE_URL，或不设置它以使用内置数据库。"
     case let error as PostgresError where error.isTransient:
-        let what = switch error.sqlState {
-        case "55P03": "等待其他操作释放锁超时（lock_timeout）"
-        case "57014": "语句执行超时（statement_timeout）或被取消"
-        default: "与同时进行的其他操作冲突"
-        }
-        return "数据库繁忙：\(what)。本次操作未完成，也未写入任何数据，请稍后重试。"
+        return "数据库繁忙：\(BusyDatabase.reason(error))。本次操作未完成，也未写入任何数据，请稍后重试。"
     case let error as PostgresError where error.code == .sessionSettingsIgnored:
         return "数据库连接没有采用 huqi 固定的会话设置（\(error.message ?? "")）：连接途中的连接池（如 PgBouncer 的 "
             + "ignore_startup_parameters = options）丢弃了 options 参数，日期、时区和断开检测都将不可靠。请让 HUQI_DATABASE_URL 直接连接 PostgreSQL。"
