@@ -74,11 +74,13 @@ public final class PgBouncer: Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("pgbouncer.log"), encoding: .utf8)) ?? ""
     }
 
-    /// Stops the pooler (by the process id it wrote) and removes its folder.
+    /// Stops the pooler (by the process id it wrote), waits up to 5 s for it to go, and removes
+    /// its folder (removing it while PgBouncer still unlinks its socket left the folder behind).
     public func stop() {
         if let text = try? String(contentsOf: directory.appendingPathComponent("pgbouncer.pid"), encoding: .utf8),
            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGTERM)
+            for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
         }
         try? FileManager.default.removeItem(at: directory)
     }
