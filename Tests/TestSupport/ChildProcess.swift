@@ -127,13 +127,7 @@ public final class ChildProcess: @unchecked Sendable {
 /// The caller closes it.
 public func boundSocket(port: Int, listening: Bool = false) -> Int32? {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
+    let bound = withLoopbackAddress(port: port) { bind(descriptor, $0, $1) }
     guard bound == 0, !listening || listen(descriptor, 1) == 0 else {
         close(descriptor)
         return nil
@@ -160,13 +154,7 @@ public func rawHTTPExchange(port: Int, request: [UInt8]) -> String {
     defer { close(descriptor) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
+    let connected = withLoopbackAddress(port: port) { connect(descriptor, $0, $1) }
     guard connected == 0 else { return "" }
     _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
     var answer: [UInt8] = []
@@ -177,4 +165,15 @@ public func rawHTTPExchange(port: Int, request: [UInt8]) -> String {
         answer += chunk[0..<count]
     }
     return String(decoding: answer, as: UTF8.self)
+}
+
+/// Calls `body` with the socket address 127.0.0.1:`port` and its length (for bind or connect).
+private func withLoopbackAddress(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
 }

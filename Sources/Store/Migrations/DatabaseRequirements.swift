@@ -18,21 +18,27 @@ import Postgres
 enum DatabaseRequirements {
     static func check(on connection: PostgresConnection) async throws {
         let row = try await connection.query("""
-            SELECT current_database()::text, pg_encoding_to_char(d.encoding)::text, d.datctype::text, '锦' ~ '^\\w$'
+            SELECT current_database()::text, pg_encoding_to_char(d.encoding)::text, d.datctype::text, '锦' ~ '^\\w$',
+                   \(unescaped: writableColumns)
             FROM pg_database d WHERE d.datname = current_database()
             """)[0]
-        let (name, encoding, ctype, knowsChinese) = try row.decode((String, String, String, Bool).self)
-        try await checkWritable(on: connection)
+        let (name, encoding, ctype, knowsChinese, standby, readOnly) = try row.decode((String, String, String, Bool, Bool, Bool).self)
+        try refuseReadOnly(database: name, standby: standby, readOnly: readOnly)
         guard encoding == "UTF8" else { throw MigrationError.encoding(encoding, database: name) }
         guard knowsChinese else { throw MigrationError.characterClasses(ctype, database: name) }
     }
 
     /// Refuses a server in recovery (a standby) or a session that is read-only by default.
     static func checkWritable(on connection: PostgresConnection) async throws {
-        let row = try await connection.query("""
-            SELECT current_database()::text, pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'
-            """)[0]
+        let row = try await connection.query("SELECT current_database()::text, \(unescaped: writableColumns)")[0]
         let (name, standby, readOnly) = try row.decode((String, Bool, Bool).self)
-        if standby || readOnly { throw MigrationError.readOnly(database: name, standby: standby) }
+        try refuseReadOnly(database: name, standby: standby, readOnly: readOnly)
+    }
+
+    /// In recovery (a standby), and read-only by default.
+    private static let writableColumns = "pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'"
+
+    private static func refuseReadOnly(database: String, standby: Bool, readOnly: Bool) throws {
+        if standby || readOnly { throw MigrationError.readOnly(database: database, standby: standby) }
     }
 }
