@@ -84,6 +84,9 @@ struct ApplicationRoleTests {
             #expect(await refusal("SELECT huqi_grant_app_role(current_user)", client)?.contains("permission denied for function") == true)
             #expect(await refusal("SELECT huqi_refresh_intake_statistics('users')", client)?.hasPrefix("22023") == true)
             #expect(await refusal("UPDATE cases SET remarks = '改' WHERE id = (SELECT min(id) FROM cases)", client) == nil)
+            #expect(await refusal("UPDATE cases SET unit_code = '210100' WHERE id = (SELECT min(id) FROM cases)", client) == nil,
+                    "a move of a case is recorded by the trigger, as the application role")
+            #expect(await refusal("UPDATE case_unit_moves SET moved_at = now()", client)?.contains("permission denied for table case_unit_moves") == true)
         }
 
         let unknown = try await ChildProcess.run([huqi, "db", "grant", "nobody_\(role)"], environment: ["HUQI_DATABASE_URL": owner])

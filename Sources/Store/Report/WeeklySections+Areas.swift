@@ -12,12 +12,15 @@ extension WeeklySections {
         }
         let accepted = totals.byUnit("intake", .week), petition = totals.byUnit("new_petition", .week)
         let resolved = totals.byUnit("resolved", .week)
+        // Open at week end: what entered an open stage there or was moved there with it, less what left.
         let entered = totals.byUnit("entered", .ever) { $0.key != Stage.closed.rawValue }
         let left = totals.byUnit("left", .ever) { $0.key != Stage.closed.rawValue }
-        for unit in Set(accepted.keys).union(resolved.keys).union(entered.keys) {
+        let movedIn = totals.byUnit("moved_in", .ever) { $0.key != Stage.closed.rawValue }
+        let movedOut = totals.byUnit("moved_out", .ever) { $0.key != Stage.closed.rawValue }
+        for unit in Set(accepted.keys).union(resolved.keys).union(entered.keys).union(movedIn.keys) {
             var row = WeeklySummary.AreaRow(code: unit, name: names[unit]?.name ?? unit)
             (row.accepted, row.petitionRelated, row.resolved) = (accepted[unit] ?? 0, petition[unit] ?? 0, resolved[unit] ?? 0)
-            row.openAtEnd = (entered[unit] ?? 0) - (left[unit] ?? 0)
+            row.openAtEnd = (entered[unit] ?? 0) - (left[unit] ?? 0) + (movedIn[unit] ?? 0) - (movedOut[unit] ?? 0)
             if row.accepted != 0 || row.resolved != 0 || row.openAtEnd != 0 { perUnit[unit] = row }
         }
         // A unit's city: itself when a city, else its parent city.
@@ -38,22 +41,22 @@ extension WeeklySections {
         return (cities, perUnit.values.sorted { $0.code < $1.code })
     }
 
-    /// The five open deadlines overdue longest at week end. Due dates only move later, so the
-    /// candidates are the first five by their first due date among deadlines never moved before
-    /// the week's end, and every deadline moved by then.
+    /// The five open deadlines overdue longest at week end, with the unit that had the case then.
+    /// Due dates only move later, so the candidates are the first five by their first due date
+    /// among deadlines never moved before the week's end, and every deadline moved by then.
     func overdueLongest() async throws -> [WeeklySummary.OverdueCase] {
         let sunday = window.week.sunday
         let moved: PostgresQuery = "EXISTS (SELECT 1 FROM deadline_due_history h WHERE h.deadline_id = d.id AND h.changed_at < \(window.end))"
         return try await connection.query("""
             SELECT c.id, c.external_ref, c.enterprise_name, un.name, o.kind, o.due, \(sunday.adding(days: 1))::date - o.due
             FROM ((SELECT d.id, d.case_id, d.kind, d.original_due_on AS due FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-                   WHERE \(window.openAtEnd) AND \(window.scope) AND NOT \(moved)
+                   WHERE \(window.openAtEnd) AND \(window.scopeAtEnd) AND NOT \(moved)
                    ORDER BY d.original_due_on, d.id LIMIT 5)
                   UNION ALL
                   SELECT d.id, d.case_id, d.kind, \(window.dueAtEnd) FROM case_deadlines d JOIN cases c ON c.id = d.case_id
                   WHERE d.id IN (SELECT h.deadline_id FROM deadline_due_history h WHERE h.changed_at < \(window.end))
-                    AND \(window.openAtEnd) AND \(window.scope)) o
-            JOIN cases c ON c.id = o.case_id JOIN units un ON un.code = c.unit_code
+                    AND \(window.openAtEnd) AND \(window.scopeAtEnd)) o
+            JOIN cases c ON c.id = o.case_id JOIN units un ON un.code = \(unescaped: WeeklyWindow.unit(at: window.endMoment))
             WHERE o.due <= \(sunday)
             ORDER BY o.due, c.id LIMIT 5
             """).map { row in

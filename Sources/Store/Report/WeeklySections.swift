@@ -13,7 +13,6 @@ struct WeeklySections {
     let totals: WeeklyTotals
     let connection: PostgresConnection
 
-    private var scope: PostgresQuery { window.scope }
 
     func intake() async throws -> [WeeklySummary.PartnerIntake] {
         if wholeProgramme {
@@ -85,7 +84,9 @@ struct WeeklySections {
             var flow = WeeklySummary.StageFlow(stage: stage, name: stage.chineseName)
             flow.entered = totals.sum("entered", key: stage.rawValue, .week)
             flow.left = totals.sum("left", key: stage.rawValue, .week)
+            // Moves between units cancel out unless one side is outside the principal's scope.
             flow.stockAtEnd = totals.sum("entered", key: stage.rawValue, .ever) - totals.sum("left", key: stage.rawValue, .ever)
+                + totals.sum("moved_in", key: stage.rawValue, .ever) - totals.sum("moved_out", key: stage.rawValue, .ever)
             return flow
         }
     }
@@ -129,7 +130,7 @@ struct WeeklySections {
     func typicalCases() async throws -> [WeeklySummary.TypicalCase] {
         try await connection.query("""
             SELECT c.id, c.enterprise_name, e.note FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind = 'typical' AND \(window.inWeek("e.occurred_at")) AND \(scope) ORDER BY e.id
+            WHERE e.kind = 'typical' AND \(window.inWeek("e.occurred_at")) AND \(window.scope(at: "e.occurred_at")) ORDER BY e.id
             """).map { row in
             let (id, title, summary) = try row.decode((Int64, String, String).self)
             return WeeklySummary.TypicalCase(caseID: id, title: title, summary: summary)

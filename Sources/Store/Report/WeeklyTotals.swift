@@ -17,7 +17,8 @@ struct WeeklyTotals {
 
     struct Row {
         let metric: String
-        /// Set for the metrics counted per unit (areas): entered, left, intake, new_petition, resolved.
+        /// Set for the metrics counted per unit (areas): entered, left, moved_in, moved_out, intake,
+        /// new_petition, resolved.
         let unit: String?
         /// Set for the batch-row metrics (`rows_…`).
         let partner: Int?
@@ -49,7 +50,7 @@ struct WeeklyTotals {
         let rows = try await connection.query("""
             WITH inc AS (\(increments.rows))
             SELECT metric,
-                   CASE WHEN metric IN ('entered', 'left', 'intake', 'new_petition', 'resolved') THEN unit_code END,
+                   CASE WHEN metric IN ('entered', 'left', 'moved_in', 'moved_out', 'intake', 'new_petition', 'resolved') THEN unit_code END,
                    CASE WHEN metric IN ('rows_accepted', 'rows_updated', 'rows_duplicate') THEN partner_id END,
                    CASE metric
                      WHEN 'open_due' THEN CASE WHEN key::date <= \(sunday) THEN 'overdue'

@@ -10,8 +10,25 @@ struct WeeklyWindow: Sendable {
     /// What the principal may see.
     let access: AccessPolicy.Scope
 
-    /// The rows the principal may see, as a condition over `cases c`.
-    var scope: PostgresQuery { scope(unit: "c.unit_code", partner: "c.partner_id") }
+    /// The cases the principal may see at `moment` (a timestamptz column or expression), as a
+    /// condition over `cases c`: by the unit the case had then (`sql/0024_case_unit_moves.sql`),
+    /// so a case moved to another unit later still counts where it was.
+    func scope(at moment: String) -> PostgresQuery {
+        scope(unit: Self.unit(at: moment), partner: "c.partner_id")
+    }
+
+    /// The cases the principal may see as they stood at the week's end.
+    var scopeAtEnd: PostgresQuery { scope(at: endMoment) }
+
+    /// The unit case `c` had at `moment` (trusted SQL text).
+    static func unit(at moment: String) -> String {
+        "coalesce(case_unit_then(c.id, \(moment)), c.unit_code)"
+    }
+
+    /// The last moment of the week, as SQL text: a move at the next Monday's midnight is the next week's.
+    var endMoment: String {
+        "(('\(week.monday.adding(days: 7))'::date::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 microsecond')"
+    }
 
     /// The rows the principal may see, as a condition over the given unit and partner columns.
     func scope(unit: String, partner: String) -> PostgresQuery {

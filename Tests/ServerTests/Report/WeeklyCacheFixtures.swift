@@ -6,8 +6,9 @@ import TestSupport
 
 /// A seeded, consistent history over weeks 40–47 of 2026: cases taken in at random moments,
 /// moving along their stage paths, triage decisions overridden (and back), 包案, clues, replies
-/// on time and late, due dates moved. Written directly (as imported history), then the cache is
-/// empty and every summary fills it.
+/// on time and late, due dates moved, cases moved to another unit (within 锦州, out of it and into
+/// it, some twice). Written directly (as imported history), then the cache is empty and every
+/// summary fills it.
 enum RandomHistory {
     struct Generator {
         var state: UInt64
@@ -78,8 +79,28 @@ enum RandomHistory {
                     if lead < end { try await event(id, "lead", lead, actor: leader) }
                 }
                 try await deadlines(of: id, created: created, random: &random, db: db)
+                try await moves(of: id, created: created, random: &random, db: db)
             }
             try await db.query("SET session_replication_role = origin")
+        }
+    }
+
+    /// Moves to another of the three units the cases start in (锦州, 凌海 below it, 沈阳), as
+    /// the trigger of `sql/0024` would have recorded them.
+    private static func moves(of id: Int64, created: Double, random: inout Generator, db: PostgresConnection) async throws {
+        let units = ["210700", "210781", "210100"]
+        var unit = try await db.query("SELECT unit_code FROM cases WHERE id = \(id)")[0].decode(String.self, at: 0)
+        var t = created
+        for _ in 0..<(random.chance(0.3) ? (random.chance(0.3) ? 2 : 1) : 0) {
+            t += random.days(0.5...15)
+            guard t < end else { break }
+            let others = units.filter { $0 != unit }
+            let to = others[Int(random.next() % UInt64(others.count))]
+            try await db.query("""
+                INSERT INTO case_unit_moves (case_id, moved_at, from_unit, to_unit) VALUES (\(id), to_timestamp(\(t)::float8), \(unit), \(to))
+                """)
+            try await db.query("UPDATE cases SET unit_code = \(to) WHERE id = \(id)")
+            unit = to
         }
     }
 

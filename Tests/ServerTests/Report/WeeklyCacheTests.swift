@@ -7,13 +7,14 @@ import TestSupport
 /// The increment cache behind the weekly summary: over a random but consistent history of eight
 /// weeks, every figure equals what the plain definition over the whole history gives (written
 /// here as its own SQL, not through the cache), week after week, in the office's and a leader's
-/// scope; rows written later into a cached week, and cases moving unit, are seen.
+/// scope, with cases moved between units counted where they were; rows written later into a
+/// cached week are seen.
 @Suite("weekly increment cache")
 struct WeeklyCacheTests {
     static let weeks = (40...47).map { ISOWeek(year: 2026, week: $0)! }
     static let programmeStart = CalendarDate(iso: "2026-10-07")!  // a Wednesday: week 41 counts from then on
-    /// 锦州 and the units below it, as a condition over `cases c`.
-    static let jinzhou = "c.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = '210700') || '%')"
+    /// 锦州 and the units below it, as a condition over a case's unit (`Figures.defined`).
+    static let jinzhou = "$UNIT IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = '210700') || '%')"
 
     @Test("every figure equals its definition over the whole history, for eight weeks and two scopes")
     func equalsDefinition() async throws {
@@ -33,7 +34,7 @@ struct WeeklyCacheTests {
         }
     }
 
-    @Test("an event written later into a cached week, and a case moved to another unit, show in the next summary")
+    @Test("an event written later into a cached week shows in the next summary; a move today changes no past week, one dated back does")
     func invalidation() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WorkflowWorld.make(client: client)
@@ -54,14 +55,45 @@ struct WeeklyCacheTests {
             #expect(Figures(after) == (try await Figures.defined(week: week, scope: "TRUE", client: client)))
 
             let leaderBefore = try await WeeklyQueries.compute(week: week, for: leader, using: client)
+            let cachedBefore = try await client.query("SELECT count(*) FROM weekly_cache_weeks")[0].decode(Int.self, at: 0)
             let moved = try await client.query("""
                 UPDATE cases SET unit_code = '210100' WHERE id = (SELECT min(id) FROM cases WHERE unit_code = '210700' AND stage <> 'closed')
                 RETURNING id
                 """)
             #expect(moved.count == 1)
+            let recorded = try await client.query("""
+                SELECT m.from_unit, m.to_unit, m.moved_at > now() - interval '1 minute'
+                FROM case_unit_moves m WHERE m.case_id = \(try moved[0].decode(Int64.self, at: 0)) ORDER BY m.id DESC LIMIT 1
+                """)
+            let move = try #require(recorded.first).decode((String, String, Bool).self)
+            #expect(move == ("210700", "210100", true), "recorded by the trigger, with the time of the change")
+            #expect(try await client.query("SELECT count(*) FROM weekly_cache_weeks")[0].decode(Int.self, at: 0) == cachedBefore,
+                    "a move today changes no past week: nothing is forgotten")
             let leaderAfter = try await WeeklyQueries.compute(week: week, for: leader, using: client)
-            #expect(leaderAfter.units.reduce(0) { $0 + $1.openAtEnd } == leaderBefore.units.reduce(0) { $0 + $1.openAtEnd } - 1)
+            #expect(leaderAfter == leaderBefore, "the case was 锦州's in week 47; it stays so in week 47's figures")
             #expect(Figures(leaderAfter) == (try await Figures.defined(week: week, scope: Self.jinzhou, client: client)))
+
+            // A 移送 done on paper on 10 November, recorded now and dated back by hand.
+            let repaired = try await client.query("""
+                UPDATE cases SET unit_code = '210781'
+                WHERE id = (SELECT c.id FROM cases c WHERE c.unit_code = '210700' AND c.stage <> 'closed'
+                              AND NOT EXISTS (SELECT 1 FROM case_unit_moves m WHERE m.case_id = c.id)
+                              AND (SELECT min(occurred_at) FROM case_events e WHERE e.case_id = c.id) < '2026-11-10' ORDER BY c.id LIMIT 1)
+                RETURNING id
+                """)
+            #expect(repaired.count == 1)
+            try await client.query("""
+                UPDATE case_unit_moves SET moved_at = '2026-11-10 10:00+08' WHERE case_id = \(try repaired[0].decode(Int64.self, at: 0))
+                """)
+            #expect(try await client.query("SELECT count(*) FROM weekly_cache_weeks WHERE week >= '2026-11-09'")[0].decode(Int.self, at: 0) == 0)
+            #expect(try await client.query("SELECT count(*) FROM weekly_cache_weeks WHERE week < '2026-11-09'")[0].decode(Int.self, at: 0) > 0)
+            let leaderRepaired = try await WeeklyQueries.compute(week: week, for: leader, using: client)
+            func openAt(_ summary: WeeklySummary, _ unit: String) -> Int { summary.units.first { $0.code == unit }?.openAtEnd ?? 0 }
+            #expect(openAt(leaderRepaired, "210781") == openAt(leaderAfter, "210781") + 1
+                    && openAt(leaderRepaired, "210700") == openAt(leaderAfter, "210700") - 1)
+            #expect(Figures(leaderRepaired) == (try await Figures.defined(week: week, scope: Self.jinzhou, client: client)))
+            let officeRepaired = try await WeeklyQueries.compute(week: week, for: office, using: client)
+            #expect(Figures(officeRepaired) == (try await Figures.defined(week: week, scope: "TRUE", client: client)))
         }
     }
 

@@ -5,7 +5,9 @@ import Store
 /// The figures of a weekly summary that the increment cache produces, side by side with their
 /// plain definitions over the whole history (the way the summary computed them before the cache:
 /// each case's stage and triage decision from its last event before the week's end, each
-/// deadline's due date from its last change before then).
+/// deadline's due date from its last change before then). A case counts for the unit it had at
+/// the moment that matters: an event's, a reply's, the week's end for what is open then, its
+/// intake for its triage decision — read here from `case_unit_moves` directly.
 struct Figures: Equatable {
     var stock: [String: Int] = [:], entered: [String: Int] = [:], left: [String: Int] = [:]
     var triage: [Int] = []          // week petition, week other, cumulative petition, cumulative other, week overrides, cumulative overrides
@@ -58,7 +60,17 @@ struct Figures: Equatable {
 
     private init() {}
 
-    /// The figures of `week` by their definitions, for the cases matching `scope` (SQL over `cases c`).
+    /// The unit case `c` had at `moment`: the unit its first later move left, else its unit now.
+    /// At the week's end (`atEnd`) a move at that very moment is already the next week's.
+    static func unit(at moment: String, atEnd: Bool = false) -> String {
+        """
+        coalesce((SELECT mv.from_unit FROM case_unit_moves mv WHERE mv.case_id = c.id AND mv.moved_at \(atEnd ? ">=" : ">") \(moment)
+                  ORDER BY mv.moved_at, mv.id LIMIT 1), c.unit_code)
+        """
+    }
+
+    /// The figures of `week` by their definitions, for the cases matching `scope` (SQL over
+    /// `cases c` where `$UNIT` stands for the case's unit at the moment each figure counts it).
     static func defined(week: ISOWeek, scope: String, client: PostgresClient) async throws -> Figures {
         var f = Figures()
         let start = "'\(week.monday) 00:00+08'::timestamptz", end = "'\(week.monday.adding(days: 7)) 00:00+08'::timestamptz"
@@ -67,7 +79,7 @@ struct Figures: Equatable {
         func sql(_ text: String) async throws -> PostgresRows {
             try await client.query(PostgresQuery(unsafeSQL: text
                 .replacingOccurrences(of: "$START", with: start).replacingOccurrences(of: "$END", with: end)
-                .replacingOccurrences(of: "$FROM", with: from).replacingOccurrences(of: "$SCOPE", with: scope)))
+                .replacingOccurrences(of: "$FROM", with: from)))
         }
         func counts(_ text: String) async throws -> [String: Int] {
             var result: [String: Int] = [:]
@@ -77,13 +89,15 @@ struct Figures: Equatable {
             }
             return result
         }
+        func inScope(_ moment: String) -> String { scope.replacingOccurrences(of: "$UNIT", with: unit(at: moment)) }
+        let scopeAtEnd = scope.replacingOccurrences(of: "$UNIT", with: unit(at: "$END", atEnd: true))
         func numbers(_ text: String) async throws -> [Int] {
             let rows = try await sql(text)
             return try (0..<rows.columns.count).map { try rows[0].decode(Int.self, at: $0) }
         }
         let stageAtEnd = """
             SELECT DISTINCT ON (e.case_id) e.case_id, e.to_stage AS stage FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.to_stage IS NOT NULL AND e.occurred_at < $END AND $SCOPE ORDER BY e.case_id, e.occurred_at DESC, e.id DESC
+            WHERE e.to_stage IS NOT NULL AND e.occurred_at < $END AND \(scopeAtEnd) ORDER BY e.case_id, e.occurred_at DESC, e.id DESC
             """
         let petitionAtEnd = """
             SELECT DISTINCT ON (e.case_id) e.case_id, (e.payload->>'petition_related')::boolean AS yes FROM case_events e
@@ -92,23 +106,23 @@ struct Figures: Equatable {
         f.stock = try await counts("SELECT stage, count(*) FROM (\(stageAtEnd)) s GROUP BY stage")
         f.entered = try await counts("""
             SELECT e.to_stage, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.to_stage IS NOT NULL AND e.occurred_at >= $START AND e.occurred_at < $END AND $SCOPE GROUP BY 1
+            WHERE e.to_stage IS NOT NULL AND e.occurred_at >= $START AND e.occurred_at < $END AND \(inScope("e.occurred_at")) GROUP BY 1
             """)
         f.left = try await counts("""
             SELECT e.from_stage, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-            WHERE e.kind = 'transition' AND e.occurred_at >= $START AND e.occurred_at < $END AND $SCOPE GROUP BY 1
+            WHERE e.kind = 'transition' AND e.occurred_at >= $START AND e.occurred_at < $END AND \(inScope("e.occurred_at")) GROUP BY 1
             """)
         f.triage = try await numbers("""
             SELECT count(*) FILTER (WHERE e.occurred_at >= $START AND p.yes), count(*) FILTER (WHERE e.occurred_at >= $START AND p.yes IS NOT TRUE),
                    count(*) FILTER (WHERE e.occurred_at >= $FROM AND p.yes), count(*) FILTER (WHERE e.occurred_at >= $FROM AND p.yes IS NOT TRUE),
                    (SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-                    WHERE e.kind = 'override' AND e.occurred_at >= $START AND e.occurred_at < $END AND $SCOPE),
+                    WHERE e.kind = 'override' AND e.occurred_at >= $START AND e.occurred_at < $END AND \(inScope("e.occurred_at"))),
                    (SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
-                    WHERE e.kind = 'override' AND e.occurred_at >= $FROM AND e.occurred_at < $END AND $SCOPE)
+                    WHERE e.kind = 'override' AND e.occurred_at >= $FROM AND e.occurred_at < $END AND \(inScope("e.occurred_at")))
             FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN (\(petitionAtEnd)) p ON p.case_id = e.case_id
-            WHERE e.kind = 'intake' AND e.occurred_at < $END AND $SCOPE
+            WHERE e.kind = 'intake' AND e.occurred_at < $END AND \(inScope("e.occurred_at"))
             """)
-        let transitions = "FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition' AND e.occurred_at < $END AND $SCOPE"
+        let transitions = "FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition' AND e.occurred_at < $END AND \(inScope("e.occurred_at"))"
         f.resolution = try await numbers("""
             SELECT count(*) FILTER (WHERE e.to_stage = 'resolved' AND e.occurred_at >= $START),
                    count(*) FILTER (WHERE e.to_stage = 'resolved' AND e.occurred_at >= $FROM),
@@ -127,13 +141,13 @@ struct Figures: Equatable {
                    count(*) FILTER (WHERE d.kind = 'procedural_reply' AND d.closed_at >= $FROM),
                    count(*) FILTER (WHERE d.kind = 'result_reply' AND d.closed_at >= $FROM AND d.closed_on <= d.due_on),
                    count(*) FILTER (WHERE d.kind = 'result_reply' AND d.closed_at >= $FROM)
-            FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.closed_at < $END AND $SCOPE
+            FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.closed_at < $END AND \(inScope("d.closed_at"))
             """)
         let openAtEnd = """
             SELECT c.id, c.external_ref, coalesce((SELECT h.due_on FROM deadline_due_history h WHERE h.deadline_id = d.id AND h.changed_at < $END
                                                    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), d.original_due_on) AS due
             FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-            WHERE d.created_at < $END AND (d.closed_at IS NULL OR d.closed_at >= $END) AND $SCOPE
+            WHERE d.created_at < $END AND (d.closed_at IS NULL OR d.closed_at >= $END) AND \(scopeAtEnd)
             """
         let sunday = "'\(week.sunday)'::date"
         f.deadlines = try await numbers("""
@@ -141,30 +155,33 @@ struct Figures: Equatable {
             """)
         f.overdueRefs = try await sql("SELECT external_ref FROM (\(openAtEnd)) o WHERE due <= \(sunday) ORDER BY due, id LIMIT 5")
             .map { try $0.decode(String.self, at: 0) }
+        // A case counts once per level, where it was at its first 包案 by a leader of that level.
         f.lead = try await counts("""
-            SELECT u.level, count(DISTINCT e.case_id) FROM case_events e JOIN cases c ON c.id = e.case_id
-            JOIN users lu ON lu.id = e.actor_id JOIN units u ON u.code = lu.unit_code
-            WHERE e.kind = 'lead' AND e.occurred_at < $END AND $SCOPE GROUP BY 1
+            SELECT f.level, count(*) FROM (
+                SELECT DISTINCT ON (e.case_id, u.level) e.case_id, u.level, e.occurred_at FROM case_events e
+                JOIN users lu ON lu.id = e.actor_id JOIN units u ON u.code = lu.unit_code
+                WHERE e.kind = 'lead' AND e.occurred_at < $END ORDER BY e.case_id, u.level, e.occurred_at, e.id) f
+            JOIN cases c ON c.id = f.case_id WHERE \(inScope("f.occurred_at")) GROUP BY 1
             """)
         f.clues = try await numbers("""
             SELECT count(*) FILTER (WHERE e.occurred_at >= $FROM), count(*) FILTER (WHERE e.occurred_at >= $START)
-            FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'clue_created' AND e.occurred_at < $END AND $SCOPE
+            FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'clue_created' AND e.occurred_at < $END AND \(inScope("e.occurred_at"))
             """)
         f.openByUnit = try await counts("""
-            SELECT c.unit_code, count(*) FROM (\(stageAtEnd)) s JOIN cases c ON c.id = s.case_id WHERE s.stage <> 'closed' GROUP BY 1
+            SELECT \(unit(at: "$END", atEnd: true)), count(*) FROM (\(stageAtEnd)) s JOIN cases c ON c.id = s.case_id WHERE s.stage <> 'closed' GROUP BY 1
             """)
         let weekIntake = """
             FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN (\(petitionAtEnd)) p ON p.case_id = e.case_id
-            WHERE e.kind = 'intake' AND e.occurred_at >= $START AND e.occurred_at < $END AND $SCOPE GROUP BY 1
+            WHERE e.kind = 'intake' AND e.occurred_at >= $START AND e.occurred_at < $END AND \(inScope("e.occurred_at")) GROUP BY 1
             """
-        f.acceptedByUnit = try await counts("SELECT c.unit_code, count(*) \(weekIntake)")
-        f.petitionByUnit = try await counts("SELECT c.unit_code, count(*) FILTER (WHERE p.yes) \(weekIntake)")
+        f.acceptedByUnit = try await counts("SELECT \(unit(at: "e.occurred_at")), count(*) \(weekIntake)")
+        f.petitionByUnit = try await counts("SELECT \(unit(at: "e.occurred_at")), count(*) FILTER (WHERE p.yes) \(weekIntake)")
         for offset in (0..<12).reversed() {
             let monday = week.adding(weeks: -offset).monday
             f.trend.append(try await numbers("""
                 SELECT count(*) FILTER (WHERE e.kind = 'intake'), count(*) FILTER (WHERE e.kind = 'transition' AND e.to_stage = 'resolved')
                 FROM case_events e JOIN cases c ON c.id = e.case_id
-                WHERE e.occurred_at >= '\(monday) 00:00+08' AND e.occurred_at < '\(monday.adding(days: 7)) 00:00+08' AND $SCOPE
+                WHERE e.occurred_at >= '\(monday) 00:00+08' AND e.occurred_at < '\(monday.adding(days: 7)) 00:00+08' AND \(inScope("e.occurred_at"))
                 """))
         }
         return f
