@@ -69,6 +69,21 @@ struct ImportOutcomeTests {
         }
     }
 
+    @Test("an import whose sorts exceed the operator's temp_file_limit says which resource ran out, exits 1 and writes nothing")
+    func resources() async throws {
+        try await withSetup { folder, env, client in
+            let file = folder.appendingPathComponent("batch.csv")
+            try Data(BatchSamples.csv(BatchSamples.validRows(3_000))).write(to: file)
+            var cramped = env
+            cramped["HUQI_DATABASE_URL"] = (env["HUQI_DATABASE_URL"] ?? nil).map { $0 + " options='-c work_mem=64kB -c temp_file_limit=64kB'" }
+            let result = try await ChildProcess.run([huqi, "import", file.path, "--partner", "LNFIC"], environment: cramped)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("数据库资源不足：超出了数据库设置的上限（如临时文件上限 temp_file_limit")
+                    && result.stderr.contains("请联系数据库管理员"), "\(result.stderr)")
+            #expect(try await batches(client) == 0)
+        }
+    }
+
     @Test("--dry-run prints the same problems from its own answer and stores nothing")
     func dryRunProblems() async throws {
         try await withSetup { folder, env, client in

@@ -60,4 +60,29 @@ struct DatabaseOutageTests {
         await holder.shutdown()
         await client.shutdown()
     }
+
+    @Test("a database short of a resource — a DBA's temp_file_limit below what a batch's sorts need — is 503 db.resources naming it, not a 500; nothing is written")
+    func resources() async throws {
+        let url = try TestDatabase.connectionString(database: try await TestDatabase.create())
+        let client = PostgresClient(configuration: .init(connectionString: url + " options='-c work_mem=64kB -c temp_file_limit=64kB'"),
+                                    logger: TestDatabase.logger)
+        let roomy = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        let fixture = try await IdentityFixture.make(client: roomy)
+        let csv = ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(3_000)))
+        let headers: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", .contentType: "text/csv"]
+        try await ServerHarness.application(client: client).test(.router) { http in
+            let response = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: csv)
+            #expect(response.status == .serviceUnavailable, "\(String(buffer: response.body))")
+            let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+            #expect(problem.code == "db.resources" && problem.title.contains("请联系管理员") && problem.detail?.contains("temp_file_limit") == true,
+                    "\(problem)")
+            #expect(try await roomy.query("SELECT count(*) FROM batches")[0].decode(Int.self, at: 0) == 0, "rolled back whole")
+        }
+        try await ServerHarness.application(client: roomy).test(.router) { http in
+            let again = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: csv)
+            #expect(again.status == .created, "with room to sort, the same upload is stored")
+        }
+        await roomy.shutdown()
+        await client.shutdown()
+    }
 }

@@ -104,6 +104,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         return ["55P03", "57014", "40001", "40P01"].contains(sqlState)
     }
 
+    /// True when the server ran short of a resource (SQLSTATE class 53: disk full, out of
+    /// memory, too many connections, a configured limit such as `temp_file_limit` exceeded).
+    /// The transaction was rolled back; nothing was written, and the request itself was fine.
+    public var isResourceShortage: Bool {
+        sqlState?.hasPrefix("53") == true
+    }
+
     /// True when the connection that produced this error is no longer usable.
     public var isConnectionError: Bool {
         code == .connectionFailed || code == .connectionLost || code == .connectionClosed || code == .sessionSettingsIgnored

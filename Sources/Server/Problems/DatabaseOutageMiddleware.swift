@@ -13,6 +13,10 @@ import Store
 /// for the first's turn —, a `statement_timeout`, a deadlock. Those are 503 `db.busy`, with
 /// what happened in `detail`, and never a 500 `internal.error`: the request was fine and its
 /// transaction was rolled back whole.
+///
+/// And for a database short of a resource (`PostgresError.isResourceShortage`: disk full, out of
+/// memory, an operator's `temp_file_limit`): 503 `db.resources`, logged as an error, because an
+/// administrator has to act.
 struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
     static var retryAfterSeconds: Int { 5 }
 
@@ -24,6 +28,12 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PostgresError where error.isTransient {
             context.logger.notice("database busy", metadata: ["sqlstate": "\(error.sqlState ?? error.code.rawValue)", "path": "\(request.uri.path)"])
             let problem = Problem.databaseBusy.with(detail: BusyDatabase.reason(error))
+            return try answer(request, problem, page: "\(problem.title)（\(problem.detail ?? "")）")
+        } catch let error as PostgresError where error.isResourceShortage {
+            context.logger.error("database short of resources", metadata: [
+                "sqlstate": "\(error.sqlState ?? "")", "message": "\(error.message ?? "")", "path": "\(request.uri.path)",
+            ])
+            let problem = Problem.databaseResources.with(detail: DatabaseResources.reason(error))
             return try answer(request, problem, page: "\(problem.title)（\(problem.detail ?? "")）")
         }
     }

@@ -56,6 +56,9 @@ extension Problem {
     /// The database refused for now (a lock or statement timeout, a deadlock); nothing was written.
     public static let databaseBusy = Problem(
         status: .serviceUnavailable, code: "db.busy", title: "数据库繁忙，本次操作未完成，也未写入任何数据，请稍后重试")
+    /// The database ran short of disk, memory or a configured limit (SQLSTATE class 53).
+    public static let databaseResources = Problem(
+        status: .serviceUnavailable, code: "db.resources", title: "数据库资源不足，本次操作未完成，也未写入任何数据，请联系管理员")
     /// The schema is older than this binary expects.
     public static let migrationsPending = Problem(
         status: .serviceUnavailable, code: "db.migrations_pending", title: "数据库结构尚未升级到当前版本，请运行 huqi migrate")

@@ -36,6 +36,8 @@ func operatorMessage(for error: any Error) -> String {
         return "无法连接数据库\(reason)。请检查 HUQI_DATABASE_URL，或不设置它以使用内置数据库。"
     case let error as PostgresError where error.isTransient:
         return "数据库繁忙：\(BusyDatabase.reason(error))。本次操作未完成，也未写入任何数据，请稍后重试。"
+    case let error as PostgresError where error.isResourceShortage:
+        return "数据库资源不足：\(DatabaseResources.reason(error))（\(error.message ?? "")）。本次操作未完成，也未写入任何数据，请联系数据库管理员。"
     case let error as PostgresError where error.code == .sessionSettingsIgnored:
         return "数据库连接没有采用 huqi 固定的会话设置（\(error.message ?? "")）：连接途中的连接池（如 PgBouncer 的 "
             + "ignore_startup_parameters = options）丢弃了 options 参数，日期、时区和断开检测都将不可靠。请让 HUQI_DATABASE_URL 直接连接 PostgreSQL。"
