@@ -28,8 +28,9 @@ enum WeeklyTables {
             rows: [["本周", "\(s.triage.week.petitionRelated)", "\(s.triage.week.other)", "\(s.triage.week.overrides)"],
                    ["累计", "\(s.triage.cumulative.petitionRelated)", "\(s.triage.cumulative.other)", "\(s.triage.cumulative.overrides)"]]))
         tables.append(ReportTable(
-            title: "三、各阶段进出与周末存量", header: ["阶段", "本周进入", "本周转出", "周末存量"],
-            rows: s.stages.map { [$0.name, "\($0.entered)", "\($0.left)", "\($0.stockAtEnd)"] }))
+            title: "三、各阶段进出与周末存量", header: ["阶段", "本周进入", "本周转出", "本周移入", "本周移出", "周末存量"],
+            rows: s.stages.map { [$0.name, "\($0.entered)", "\($0.left)", "\($0.movedIn)", "\($0.movedOut)", "\($0.stockAtEnd)"] },
+            note: "移入、移出：案件在检察院之间移送（含更正所在地区后改由他院办理），按移送时所处阶段计；本范围内两院之间的移送，移入、移出各计一次"))
         let kinds = TransitionRequest.resolutionKinds
         tables.append(ReportTable(
             title: "四、化解情况", header: ["", "已化解", "未化解", "进入评估", "化解率"] + kinds,

@@ -43,8 +43,8 @@ def main():
     check(sheet.freeze_panes == "A2" and all(cell.font.b for cell in sheet[1]), "the header row is frozen and bold")
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
     check(all(isinstance(v, int) for r in rows.values() for v in r), "stage counts are numbers")
-    check(all(list(rows[n]) == [s["entered"], s["left"], s["stock_at_end"]] for n, s in stages.items()),
-          "every stage's entered / left / stock equals the JSON rendering")
+    check(all(list(rows[n]) == [s["entered"], s["left"], s["moved_in"], s["moved_out"], s["stock_at_end"]] for n, s in stages.items()),
+          "every stage's entered / left / moved in / moved out / stock equals the JSON rendering")
     resolution = book[RESOLUTION]
     rate = resolution.cell(row=2, column=5)
     week_rate = numbers["resolution"]["week"]["rate"]
@@ -60,8 +60,8 @@ def main():
     check(len(converted) == 1, "LibreOffice converts every sheet of the workbook to CSV")
     with open(converted[0], encoding="utf-8") as f:
         table = list(csv.reader(f))
-    from_office = {r[0]: [int(float(v)) for v in r[1:4]] for r in table[1:] if r and r[0] in stages}
-    check(from_office == {n: [s["entered"], s["left"], s["stock_at_end"]] for n, s in stages.items()},
+    from_office = {r[0]: [int(float(v)) for v in r[1:6]] for r in table[1:] if r and r[0] in stages}
+    check(from_office == {n: [s["entered"], s["left"], s["moved_in"], s["moved_out"], s["stock_at_end"]] for n, s in stages.items()},
           "LibreOffice's CSV of the stage sheet reproduces the numbers")
 
 

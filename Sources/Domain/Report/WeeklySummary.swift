@@ -86,7 +86,9 @@ public struct WeeklySummary: Sendable, Codable, Equatable {
         public init() {}
     }
 
-    /// Cases entering and leaving one stage in the week, and the stock at week end.
+    /// Cases entering and leaving one stage in the week, moved in that stage to or from a unit of
+    /// the summary's scope (移送, or a corrected region), and the stock at week end:
+    /// stock at end = stock before + entered − left + movedIn − movedOut.
     public struct StageFlow: Sendable, Codable, Equatable {
         public init(stage: Stage, name: String) {
             self.stage = stage
@@ -95,6 +97,20 @@ public struct WeeklySummary: Sendable, Codable, Equatable {
         public var stage: Stage
         public var name: String
         public var entered = 0, left = 0, stockAtEnd = 0
+        /// Moves between units in the week (a move within the scope counts once in each).
+        public var movedIn = 0, movedOut = 0
+
+        private enum CodingKeys: String, CodingKey { case stage, name, entered, left, stockAtEnd, movedIn, movedOut }
+
+        /// Reads snapshots issued before moves were counted (no `moved_in` / `moved_out`) as zero.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            (stage, name) = (try c.decode(Stage.self, forKey: .stage), try c.decode(String.self, forKey: .name))
+            (entered, left, stockAtEnd) = (try c.decode(Int.self, forKey: .entered), try c.decode(Int.self, forKey: .left),
+                                           try c.decode(Int.self, forKey: .stockAtEnd))
+            movedIn = try c.decodeIfPresent(Int.self, forKey: .movedIn) ?? 0
+            movedOut = try c.decodeIfPresent(Int.self, forKey: .movedOut) ?? 0
+        }
     }
 
     public struct ResolutionCounts: Sendable, Codable, Equatable {

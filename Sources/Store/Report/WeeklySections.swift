@@ -84,6 +84,7 @@ struct WeeklySections {
             var flow = WeeklySummary.StageFlow(stage: stage, name: stage.chineseName)
             flow.entered = totals.sum("entered", key: stage.rawValue, .week)
             flow.left = totals.sum("left", key: stage.rawValue, .week)
+            (flow.movedIn, flow.movedOut) = (totals.sum("moved_in", key: stage.rawValue, .week), totals.sum("moved_out", key: stage.rawValue, .week))
             // Moves between units cancel out unless one side is outside the principal's scope.
             flow.stockAtEnd = totals.sum("entered", key: stage.rawValue, .ever) - totals.sum("left", key: stage.rawValue, .ever)
                 + totals.sum("moved_in", key: stage.rawValue, .ever) - totals.sum("moved_out", key: stage.rawValue, .ever)

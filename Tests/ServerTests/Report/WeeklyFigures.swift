@@ -10,6 +10,7 @@ import Store
 /// intake for its triage decision — read here from `case_unit_moves` directly.
 struct Figures: Equatable {
     var stock: [String: Int] = [:], entered: [String: Int] = [:], left: [String: Int] = [:]
+    var moved: [String: Int] = [:]  // "in stage" / "out stage": moves of the week into or out of the scope's units
     var triage: [Int] = []          // week petition, week other, cumulative petition, cumulative other, week overrides, cumulative overrides
     var resolution: [Int] = []      // week resolved, cumulative resolved, week taken, cumulative taken, cumulative unresolved
     var resolvedByKind: [String: Int] = [:]
@@ -37,6 +38,8 @@ struct Figures: Equatable {
             if flow.stockAtEnd != 0 { stock[flow.stage.rawValue] = flow.stockAtEnd }
             if flow.entered != 0 { entered[flow.stage.rawValue] = flow.entered }
             if flow.left != 0 { left[flow.stage.rawValue] = flow.left }
+            if flow.movedIn != 0 { moved["in " + flow.stage.rawValue] = flow.movedIn }
+            if flow.movedOut != 0 { moved["out " + flow.stage.rawValue] = flow.movedOut }
         }
         triage = [s.triage.week.petitionRelated, s.triage.week.other, s.triage.cumulative.petitionRelated, s.triage.cumulative.other,
                   s.triage.week.overrides, s.triage.cumulative.overrides]
@@ -112,6 +115,16 @@ struct Figures: Equatable {
             SELECT e.from_stage, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
             WHERE e.kind = 'transition' AND e.occurred_at >= $START AND e.occurred_at < $END AND \(inScope("e.occurred_at")) GROUP BY 1
             """)
+        for (direction, unit) in [("in", "mv.to_unit"), ("out", "mv.from_unit")] {
+            f.moved.merge(try await counts("""
+                SELECT '\(direction) ' || s.stage, count(*) FROM case_unit_moves mv
+                CROSS JOIN LATERAL (SELECT e.to_stage AS stage FROM case_events e
+                                    WHERE e.case_id = mv.case_id AND e.to_stage IS NOT NULL AND e.occurred_at < mv.moved_at
+                                    ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) s
+                WHERE mv.moved_at >= $START AND mv.moved_at < $END AND \(scope.replacingOccurrences(of: "$UNIT", with: unit))
+                GROUP BY 1
+                """)) { $1 }
+        }
         f.triage = try await numbers("""
             SELECT count(*) FILTER (WHERE e.occurred_at >= $START AND p.yes), count(*) FILTER (WHERE e.occurred_at >= $START AND p.yes IS NOT TRUE),
                    count(*) FILTER (WHERE e.occurred_at >= $FROM AND p.yes), count(*) FILTER (WHERE e.occurred_at >= $FROM AND p.yes IS NOT TRUE),

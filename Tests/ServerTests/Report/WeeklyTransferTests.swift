@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Postgres
 import Store
 import Testing
@@ -51,9 +52,14 @@ struct WeeklyTransferTests {
             #expect(Seen(office46).triageStock == 1 && office46.timeliness.overdueAtEnd == 2)
             let triage46 = office46.stages.first { $0.stage == .triage }!
             #expect(triage46.entered == 0 && triage46.left == 0, "a 移送 is not a stage change")
+            #expect(triage46.movedIn == 1 && triage46.movedOut == 1, "from one unit of the province to another: once each")
             #expect(office46.triage.cumulative.petitionRelated == 3, "taken in by 锦州: counted there")
 
-            let leader46 = Seen(try await WeeklyQueries.compute(week: Self.week46, for: leader, using: client))
+            let leaderSummary46 = try await WeeklyQueries.compute(week: Self.week46, for: leader, using: client)
+            let leaderTriage46 = leaderSummary46.stages.first { $0.stage == .triage }!
+            #expect((leaderTriage46.entered, leaderTriage46.left, leaderTriage46.movedIn, leaderTriage46.movedOut) == (0, 0, 0, 1),
+                    "锦州's triage stock fell by the case it moved out")
+            let leader46 = Seen(leaderSummary46)
             #expect(leader46.triageStock == 0 && leader46.overdue == 1 && leader46.overdueCases == ["P-2 锦州市人民检察院"])
             #expect(leader46.openByUnit == ["210700": 3])
         }
@@ -85,5 +91,20 @@ struct WeeklyTransferTests {
             #expect(try await client.query("SELECT count(*) FROM weekly_cache_weeks")[0].decode(Int.self, at: 0) == 0,
                     "weeks summed the old way are summed again")
         }
+    }
+
+    @Test("a snapshot issued before moves were counted reads back with none")
+    func snapshotsBefore() throws {
+        var flow = WeeklySummary.StageFlow(stage: .triage, name: Stage.triage.chineseName)
+        (flow.entered, flow.left, flow.stockAtEnd, flow.movedIn) = (3, 1, 2, 1)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var fields = try #require(try JSONSerialization.jsonObject(with: try encoder.encode(flow)) as? [String: Any])
+        #expect(fields["moved_in"] as? Int == 1)
+        (fields["moved_in"], fields["moved_out"]) = (nil, nil)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let old = try decoder.decode(WeeklySummary.StageFlow.self, from: try JSONSerialization.data(withJSONObject: fields))
+        #expect((old.entered, old.left, old.stockAtEnd, old.movedIn, old.movedOut) == (3, 1, 2, 0, 0))
     }
 }
