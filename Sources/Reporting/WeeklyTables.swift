@@ -53,11 +53,11 @@ enum WeeklyTables {
                                   rows: s.leadCases.map { [$0.levelName, "\($0.cases)"] }))
         tables.append(ReportTable(title: "八、典型案例（本周标记）", header: ["案件", "企业", "简介"],
                                   rows: s.typicalCases.map { ["\($0.caseID)", $0.title, $0.summary] }))
-        let areaHeader = ["本周新受理", "其中涉信访", "本周化解", "周末在办"]
+        let areaHeader = ["本周新受理", "其中涉信访", "本周化解", "本周移入", "本周移出", "周末在办"]
         tables.append(ReportTable(title: "九、分市情况（14个市）", header: ["市"] + areaHeader,
-                                  rows: s.cities.map { [$0.name, "\($0.accepted)", "\($0.petitionRelated)", "\($0.resolved)", "\($0.openAtEnd)"] }))
+                                  rows: s.cities.map { [$0.name] + Self.areaCells($0) }))
         tables.append(ReportTable(title: "十、分院情况", header: ["检察院"] + areaHeader,
-                                  rows: s.units.map { [$0.name, "\($0.accepted)", "\($0.petitionRelated)", "\($0.resolved)", "\($0.openAtEnd)"] }))
+                                  rows: s.units.map { [$0.name] + Self.areaCells($0) }))
         tables.append(ReportTable(title: "十一、逾期最久的案件", header: ["案件编号", "企业", "承办院", "期限", "到期日", "逾期天数"],
                                   rows: s.overdueLongest.map { [$0.externalRef, $0.enterpriseName, $0.unitName, $0.deadline, $0.dueOn.description, "\($0.daysOverdue)"] }))
         tables.append(ReportTable(title: "十二、退回行最多的批次", header: ["批次", "合作单位", "批次号", "退回行", "总行数"],
@@ -73,4 +73,9 @@ enum WeeklyTables {
     }
 
     static func chinese(_ date: CalendarDate) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
+
+    /// A city's or unit's cells, in the order of the area tables' header.
+    static func areaCells(_ row: WeeklySummary.AreaRow) -> [String] {
+        [row.accepted, row.petitionRelated, row.resolved, row.movedIn, row.movedOut, row.openAtEnd].map(String.init)
+    }
 }

@@ -178,6 +178,21 @@ public struct WeeklySummary: Sendable, Codable, Equatable {
         public var code: String
         public var name: String
         public var accepted = 0, petitionRelated = 0, resolved = 0, openAtEnd = 0
+        /// Open cases moved in and out in the week (移送, corrected regions); a city counts the
+        /// moves of its units, so a move between two of them counts once each.
+        public var movedIn = 0, movedOut = 0
+
+        private enum CodingKeys: String, CodingKey { case code, name, accepted, petitionRelated, resolved, openAtEnd, movedIn, movedOut }
+
+        /// Reads snapshots issued before moves were counted (no `moved_in` / `moved_out`) as zero.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            (code, name) = (try c.decode(String.self, forKey: .code), try c.decode(String.self, forKey: .name))
+            (accepted, petitionRelated) = (try c.decode(Int.self, forKey: .accepted), try c.decode(Int.self, forKey: .petitionRelated))
+            (resolved, openAtEnd) = (try c.decode(Int.self, forKey: .resolved), try c.decode(Int.self, forKey: .openAtEnd))
+            movedIn = try c.decodeIfPresent(Int.self, forKey: .movedIn) ?? 0
+            movedOut = try c.decodeIfPresent(Int.self, forKey: .movedOut) ?? 0
+        }
     }
 
     public struct OverdueCase: Sendable, Codable, Equatable {

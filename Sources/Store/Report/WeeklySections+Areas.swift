@@ -17,11 +17,13 @@ extension WeeklySections {
         let left = totals.byUnit("left", .ever) { $0.key != Stage.closed.rawValue }
         let movedIn = totals.byUnit("moved_in", .ever) { $0.key != Stage.closed.rawValue }
         let movedOut = totals.byUnit("moved_out", .ever) { $0.key != Stage.closed.rawValue }
-        for unit in Set(accepted.keys).union(resolved.keys).union(entered.keys).union(movedIn.keys) {
+        let weekIn = totals.byUnit("moved_in", .week), weekOut = totals.byUnit("moved_out", .week)
+        for unit in Set(accepted.keys).union(resolved.keys).union(entered.keys).union(movedIn.keys).union(weekOut.keys) {
             var row = WeeklySummary.AreaRow(code: unit, name: names[unit]?.name ?? unit)
             (row.accepted, row.petitionRelated, row.resolved) = (accepted[unit] ?? 0, petition[unit] ?? 0, resolved[unit] ?? 0)
             row.openAtEnd = (entered[unit] ?? 0) - (left[unit] ?? 0) + (movedIn[unit] ?? 0) - (movedOut[unit] ?? 0)
-            if row.accepted != 0 || row.resolved != 0 || row.openAtEnd != 0 { perUnit[unit] = row }
+            (row.movedIn, row.movedOut) = (weekIn[unit] ?? 0, weekOut[unit] ?? 0)
+            if row.accepted != 0 || row.resolved != 0 || row.openAtEnd != 0 || row.movedIn != 0 || row.movedOut != 0 { perUnit[unit] = row }
         }
         // A unit's city: itself when a city, else its parent city.
         func city(of unit: String) -> String? {
@@ -37,6 +39,8 @@ extension WeeklySections {
             cities[index].petitionRelated += row.petitionRelated
             cities[index].resolved += row.resolved
             cities[index].openAtEnd += row.openAtEnd
+            cities[index].movedIn += row.movedIn
+            cities[index].movedOut += row.movedOut
         }
         return (cities, perUnit.values.sorted { $0.code < $1.code })
     }

@@ -20,6 +20,7 @@ struct Figures: Equatable {
     var lead: [String: Int] = [:]
     var clues: [Int] = []           // cumulative created, week created
     var openByUnit: [String: Int] = [:], acceptedByUnit: [String: Int] = [:], petitionByUnit: [String: Int] = [:]
+    var movedByUnit: [String: Int] = [:]  // "in UNIT" / "out UNIT": the week's moves
     var trend: [[Int]] = []
 
     /// The fields that differ, as `name: self ≠ other` (for failure messages).
@@ -57,6 +58,8 @@ struct Figures: Equatable {
             if unit.openAtEnd != 0 { openByUnit[unit.code] = unit.openAtEnd }
             if unit.accepted != 0 { acceptedByUnit[unit.code] = unit.accepted }
             if unit.petitionRelated != 0 { petitionByUnit[unit.code] = unit.petitionRelated }
+            if unit.movedIn != 0 { movedByUnit["in " + unit.code] = unit.movedIn }
+            if unit.movedOut != 0 { movedByUnit["out " + unit.code] = unit.movedOut }
         }
         trend = s.trend.map { [$0.accepted, $0.resolved] }
     }
@@ -122,6 +125,12 @@ struct Figures: Equatable {
                                     WHERE e.case_id = mv.case_id AND e.to_stage IS NOT NULL AND e.occurred_at < mv.moved_at
                                     ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) s
                 WHERE mv.moved_at >= $START AND mv.moved_at < $END AND \(scope.replacingOccurrences(of: "$UNIT", with: unit))
+                GROUP BY 1
+                """)) { $1 }
+            f.movedByUnit.merge(try await counts("""
+                SELECT '\(direction) ' || \(unit), count(*) FROM case_unit_moves mv
+                WHERE mv.moved_at >= $START AND mv.moved_at < $END AND \(scope.replacingOccurrences(of: "$UNIT", with: unit))
+                  AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = mv.case_id AND e.to_stage IS NOT NULL AND e.occurred_at < mv.moved_at)
                 GROUP BY 1
                 """)) { $1 }
         }

@@ -48,6 +48,9 @@ struct WeeklyTransferTests {
 
             let office46 = try await WeeklyQueries.compute(week: Self.week46, for: office, using: client)
             #expect(Seen(office46).openByUnit == ["210700": 3, "210100": 1])
+            let moved = office46.units.filter { $0.movedIn + $0.movedOut > 0 }.map { "\($0.code) +\($0.movedIn) -\($0.movedOut)" }
+            #expect(moved == ["210100 +1 -0", "210700 +0 -1"])
+            #expect(office46.cities.first { $0.code == "210100" }?.movedIn == 1 && office46.cities.first { $0.code == "210700" }?.movedOut == 1)
             #expect(Seen(office46).overdueCases == ["P-3 沈阳市人民检察院", "P-2 锦州市人民检察院"], "P-2's result reply fell due on the 12th")
             #expect(Seen(office46).triageStock == 1 && office46.timeliness.overdueAtEnd == 2)
             let triage46 = office46.stages.first { $0.stage == .triage }!
@@ -106,5 +109,12 @@ struct WeeklyTransferTests {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let old = try decoder.decode(WeeklySummary.StageFlow.self, from: try JSONSerialization.data(withJSONObject: fields))
         #expect((old.entered, old.left, old.stockAtEnd, old.movedIn, old.movedOut) == (3, 1, 2, 0, 0))
+
+        var area = WeeklySummary.AreaRow(code: "210700", name: "锦州市人民检察院")
+        (area.accepted, area.openAtEnd, area.movedOut) = (4, 3, 1)
+        var row = try #require(try JSONSerialization.jsonObject(with: try encoder.encode(area)) as? [String: Any])
+        (row["moved_in"], row["moved_out"]) = (nil, nil)
+        let oldArea = try decoder.decode(WeeklySummary.AreaRow.self, from: try JSONSerialization.data(withJSONObject: row))
+        #expect((oldArea.accepted, oldArea.openAtEnd, oldArea.movedIn, oldArea.movedOut) == (4, 3, 0, 0))
     }
 }
