@@ -106,8 +106,9 @@ struct CasePages: Sendable {
         let cases = try await CaseQueries.list(filter, for: user.principal, using: database)
         let rows: [Markup] = cases.prefix(Self.pageSize).map { c in
             let due: Markup = c.overdue ? "<span class=\"badge overdue\">逾期</span>" : (c.nearDue ? "<span class=\"badge near\">临期</span>" : .empty)
+            let moved: Markup = c.transferredFromName.map { "<br><span class=\"badge moved\">移送自\($0)</span>" } ?? .empty
             return """
-                <tr><td><a href="/app/cases/\(c.id)">\(c.externalRef)</a></td><td>\(c.enterpriseName)</td><td>\(c.unitName)</td><td>\(c.stageName)</td>
+                <tr><td><a href="/app/cases/\(c.id)">\(c.externalRef)</a></td><td>\(c.enterpriseName)</td><td>\(c.unitName)\(moved)</td><td>\(c.stageName)</td>
                 <td>\(c.petitionRelated == true ? "涉信访" : "非涉信访")</td><td>\(c.nextDueOn?.description ?? "—") \(due)</td><td>\(c.assigneeName ?? "—")</td></tr>
                 """
         }

@@ -23,7 +23,7 @@ struct CaseView {
             <section class="card" aria-labelledby="basics"><h2 id="basics">基本情况</h2>
             <dl class="facts">
             <dt>企业</dt><dd>\(s.enterpriseName)</dd><dt>统一社会信用代码</dt><dd>\(s.creditCode ?? "—")</dd>
-            <dt>检察院</dt><dd>\(s.unitName)</dd><dt>阶段</dt><dd id="stage">\(s.stageName)</dd>
+            <dt>检察院</dt><dd>\(s.unitName)\(s.transferredFromName.map { Markup("（移送自\($0)）") } ?? .empty)</dd><dt>阶段</dt><dd id="stage">\(s.stageName)</dd>
             <dt>承办人</dt><dd>\(s.assigneeName ?? "未领取")</dd><dt>移交日期</dt><dd>\(detail.handedOverOn.description)</dd>
             <dt>受理日期</dt><dd id="accepted-on">\(s.acceptedOn.description)（答复期限自此计算）</dd>
             <dt>被反映单位</dt><dd>\(detail.respondent ?? "—")</dd><dt>诉求内容</dt><dd>\(detail.claim)</dd>

@@ -49,6 +49,7 @@ enum StaticAssets {
         .badge{display:inline-block;padding:0 .4rem;border-radius:8px;font-size:.85em;margin-right:.3rem}
         .badge.overdue{background:#cf222e;color:#fff}
         .badge.near{background:#bf8700;color:#fff}
+        .badge.moved{background:#eaeef2;color:#24292f}
         dl.counts{display:flex;flex-wrap:wrap;gap:.5rem}
         dl.counts div{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem;min-width:7rem}
         dl.counts dt{color:#57606a;font-size:.85em}

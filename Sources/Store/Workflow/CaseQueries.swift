@@ -12,11 +12,15 @@ public enum CaseQueries {
         c.id, c.external_ref, p.code AS partner, c.batch_id, c.unit_code, un.name AS unit_name, c.enterprise_name, c.credit_code,
         c.matter_type, c.stage, c.petition_related, c.triage_reasons, c.triage_override IS NOT NULL AS overridden, c.assignee_id,
         au.display_name AS assignee_name, c.lease_until, c.on_hold_since IS NOT NULL AS on_hold, c.accepted_on, c.next_due_on,
-        ll.display_name AS lead_name, c.typical_summary IS NOT NULL AS typical
+        ll.display_name AS lead_name, c.typical_summary IS NOT NULL AS typical, tf.from_unit AS transferred_from,
+        tf.name AS transferred_from_name
         """
     static let summaryJoins = """
         FROM cases c JOIN partners p ON p.id = c.partner_id JOIN units un ON un.code = c.unit_code
         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN users ll ON ll.id = c.lead_leader_id
+        LEFT JOIN LATERAL (SELECT m.from_unit, fu.name FROM case_unit_moves m JOIN units fu ON fu.code = m.from_unit
+                           WHERE c.unit_transferred_at IS NOT NULL AND m.case_id = c.id
+                           ORDER BY m.moved_at DESC, m.id DESC LIMIT 1) tf ON true
         """
 
     /// The cases matching `filter` that the principal may see.
@@ -60,7 +64,9 @@ public enum CaseQueries {
             onHold: onHold, acceptedOn: try row.decode(CalendarDate.self, "accepted_on"), nextDueOn: nextDue,
             overdue: open && nextDue.map { $0 < clock.today } == true,
             nearDue: open && nextDue.map { $0 >= clock.today && $0 <= clock.nearDueUntil } == true,
-            leadLeaderName: try row.decode(String?.self, "lead_name"), typical: try row.decode(Bool.self, "typical"), deadlines: [])
+            leadLeaderName: try row.decode(String?.self, "lead_name"), typical: try row.decode(Bool.self, "typical"),
+            transferredFrom: try row.decode(String?.self, "transferred_from"),
+            transferredFromName: try row.decode(String?.self, "transferred_from_name"), deadlines: [])
     }
 
     static func deadlines(of ids: [Int64], clock: WorkflowClock, on connection: PostgresConnection) async throws -> [Int64: [DeadlineView]] {

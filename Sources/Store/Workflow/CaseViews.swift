@@ -53,6 +53,10 @@ public struct CaseSummary: Sendable, Codable, Equatable {
     public var nearDue: Bool
     public var leadLeaderName: String?
     public var typical: Bool
+    /// The procuratorate a leader moved the case from (移送), the last time; nil when never moved
+    /// by a leader (a corrected region in triage is no 移送).
+    public var transferredFrom: String?
+    public var transferredFromName: String?
     public var deadlines: [DeadlineView]
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +65,8 @@ public struct CaseSummary: Sendable, Codable, Equatable {
              petitionRelated = "petition_related", triageReasons = "triage_reasons", triageOverridden = "triage_overridden",
              assigneeID = "assignee_id", assigneeName = "assignee_name", leaseUntil = "lease_until", onHold = "on_hold",
              acceptedOn = "accepted_on", nextDueOn = "next_due_on", overdue, nearDue = "near_due",
-             leadLeaderName = "lead_leader_name", typical, deadlines
+             leadLeaderName = "lead_leader_name", typical, transferredFrom = "transferred_from",
+             transferredFromName = "transferred_from_name", deadlines
     }
 }
 

@@ -143,7 +143,7 @@ struct CaseTransferTests {
         }
     }
 
-    @Test("over HTTP: the receipt, 403 for a prosecutor, 422 naming the field; the page offers every other procuratorate")
+    @Test("over HTTP: the receipt, 403 for a prosecutor, 422 naming the field; the page offers every other procuratorate; the new unit's lists say 移送自")
     func overHTTP() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
@@ -179,6 +179,18 @@ struct CaseTransferTests {
                                                      ["unit_code": "210100", "reason": "由沈阳市院办理", "csrf_token": leader.csrf], cookie: leader.cookie)
                 #expect(moved.status == .seeOther)
                 #expect(moved.headers[.location]?.hasPrefix("/app/cases?ok=") == true, "out of sight: back to the case list")
+
+                // The receiving unit sees where its new cases came from; its own cases say nothing.
+                try await world.upload(WorkflowWorld.rows(1, prefix: "N", petition: true, region: "沈阳市"))
+                let listed = try await http.execute(uri: "/api/v1/cases", method: .get, headers: [.authorization: "Bearer \(world.token("pros.sy"))"])
+                let items = (try JSONSerialization.jsonObject(with: Data(buffer: listed.body)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+                let origins = Dictionary(uniqueKeysWithValues: items.map { ($0["external_ref"] as? String ?? "?", $0["transferred_from_name"] as? String ?? "—") })
+                #expect(origins == ["H-1": "锦州市人民检察院", "H-2": "锦州市人民检察院", "N-1": "—"])
+                #expect(items.first { $0["external_ref"] as? String == "H-1" }?["transferred_from"] as? String == "210700")
+                let shenyang = try await WebClient.signIn(http, "pros.sy", WebPagesTests.password)
+                let list = try await WebClient.page(http, "/app/cases", shenyang)
+                #expect(list.components(separatedBy: "<span class=\"badge moved\">移送自锦州市人民检察院</span>").count == 3, "H-1 and H-2, not N-1")
+                #expect(try await WebClient.page(http, "/app/cases/\(second)", shenyang).contains("<dd>沈阳市人民检察院（移送自锦州市人民检察院）</dd>"))
             }
         }
     }
