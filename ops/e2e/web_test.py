@@ -233,6 +233,8 @@ def main():
         driver.get(case_url)
         check(f"移送至{other_name}" in driver.find_element(By.CSS_SELECTOR, "ol.timeline").text,
               "the receiving unit's prosecutor opens the transferred case and its timeline names the transfer")
+        check(f"{other_name}（移送自{unit_name}）" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text,
+              "the case page says where the case came from")
         logout(driver)
 
         # The office opens the weekly summary.

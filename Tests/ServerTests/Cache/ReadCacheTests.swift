@@ -154,13 +154,27 @@ struct ReadCacheTests {
                 // answer), and a full test run once saw the first try miss. A full run beside
                 // two 10 000-row imports timed out here after 5 s (the whole test took 84 s there), and a clean
                 // clone of session 17 after 30 s (117 s): up to 90 s.
+                // If it times out again, what the last attempts saw says why (a clean clone of
+                // session 18 timed out after 90 s; 4 loaded runs and 3 under CPU load alone passed).
                 var attempt = 0
-                try await eventually("pages are kept again once the listener is back", seconds: 90) {
-                    attempt += 1
-                    try await CachingHarness.renameSilently(case: id, to: "K\(attempt)", using: client)
-                    _ = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
-                    try await CachingHarness.renameSilently(case: id, to: "K\(attempt) 之后", using: client)
-                    return try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token).body["enterprise_name"] as? String == "K\(attempt)"
+                var seen: [String] = []
+                do {
+                    try await eventually("pages are kept again once the listener is back", seconds: 90) {
+                        attempt += 1
+                        let started = ContinuousClock.now
+                        try await CachingHarness.renameSilently(case: id, to: "K\(attempt)", using: client)
+                        let first = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
+                        let kept = caches.responses.count
+                        try await CachingHarness.renameSilently(case: id, to: "K\(attempt) 之后", using: client)
+                        let second = try await CachingHarness.get(http, "/api/v1/cases/\(id)", token: token)
+                        seen = Array((seen + ["#\(attempt): \(first.status) then \(second.status) \(second.body["enterprise_name"] ?? "?"), "
+                                                + "kept \(kept.answers)+\(kept.filling) filling, usable \(caches.isUsable), "
+                                                + "\(ContinuousClock.now - started)"]).suffix(5))
+                        return second.body["enterprise_name"] as? String == "K\(attempt)"
+                    }
+                } catch {
+                    Issue.record("\(error); the last attempts: \(seen.joined(separator: " | "))")
+                    throw error
                 }
             }
         }
