@@ -81,3 +81,62 @@ struct SessionSettingsTests {
         }
     }
 }
+
+/// How long a connect waits for a server that never answers: huqi's default of 5 s, unless the
+/// operator's connection string names its own `connect_timeout` (a distant or busy server).
+@Suite("connect timeout")
+struct ConnectTimeoutTests {
+    /// A TCP port that accepts connections (the kernel completes the handshake) but never
+    /// answers: a hung server, or a firewall that swallows packets after the handshake.
+    final class SilentListener {
+        let socket: Int32
+        let port: Int
+        init() throws {
+            let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            socket = descriptor
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                    Glibc.bind(descriptor, raw, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, raw, &length) == 0
+                }
+            }
+            guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+        deinit { close(socket) }
+    }
+
+    /// Seconds until connecting to `listener` failed, and the error.
+    func failedConnect(_ connectionString: String) async -> (seconds: Double, error: PostgresError?) {
+        let started = ContinuousClock.now
+        do {
+            let connection = try await PostgresConnection.connect(configuration: .init(connectionString: connectionString),
+                                                                  logger: TestDatabase.logger)
+            await connection.close()
+            return (0, nil)
+        } catch {
+            let elapsed = ContinuousClock.now - started
+            return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error as? PostgresError)
+        }
+    }
+
+    @Test("the connection string's connect_timeout replaces the default of 5 s; without one the default holds")
+    func connectionStringWins() async throws {
+        let listener = try SilentListener()
+        let base = "host=127.0.0.1 port=\(listener.port) user=huqi dbname=huqi sslmode=disable gssencmode=disable"
+        async let own = failedConnect(base + " connect_timeout=8")
+        async let fallback = failedConnect(base)
+        let (longer, standard) = await (own, fallback)
+        // Lower bounds only: a loaded machine makes a timeout later, never earlier.
+        #expect(longer.seconds >= 7.5, "the operator's 8 s were cut short: \(longer)")
+        #expect(standard.seconds >= 4.5 && standard.seconds < 60, "\(standard)")
+        for outcome in [longer, standard] {
+            #expect(outcome.error?.code == .connectionFailed && outcome.error?.message?.contains("timeout") == true,
+                    "\(String(describing: outcome.error))")
+        }
+    }
+}

@@ -10,7 +10,9 @@ public struct PostgresConfiguration: Sendable {
     public var applicationName: String
     /// The session time zone; text timestamps are decoded relative to it. Default `UTC`.
     public var timeZone: String
-    /// Seconds libpq waits for a connection before giving up.
+    /// Seconds libpq waits for a connection before giving up, unless the connection string
+    /// (`connect_timeout=…`) or the environment (`PGCONNECT_TIMEOUT`) names its own: an
+    /// operator's choice for a distant or busy server wins over this default.
     public var connectTimeoutSeconds: Int
     /// How often, in milliseconds, the server checks during a statement that its client is
     /// still there (`client_connection_check_interval`; 0 turns the check off). Without it a
@@ -38,6 +40,10 @@ public struct PostgresConfiguration: Sendable {
     /// must see the cases the batch before it committed; under a database default of
     /// REPEATABLE READ or SERIALIZABLE its snapshot would be older than its wait).
     ///
+    /// The default `connect_timeout` goes *before* the connection string, so libpq lets the
+    /// string's own value replace it (the last value of a repeated keyword wins), and it is left
+    /// out when `PGCONNECT_TIMEOUT` is set, which libpq reads only for a keyword not given.
+    ///
     /// `options` is one keyword, so the pinned `-c` settings are appended to the caller's own
     /// (the connection string's `options`, else `PGOPTIONS`) rather than replacing them: an
     /// operator's `-c statement_timeout=…` or `-c search_path=…` stays in force, and where both
@@ -48,11 +54,12 @@ public struct PostgresConfiguration: Sendable {
             + "-c client_connection_check_interval=\(clientCheckIntervalMilliseconds)"
         let own = (Self.options(in: connectionString) ?? ProcessInfo.processInfo.environment["PGOPTIONS"] ?? "")
             .trimmingCharacters(in: .whitespaces)
-        return [
+        let environmentTimeout = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] ?? ""
+        let timeout = environmentTimeout.isEmpty ? [("connect_timeout", String(connectTimeoutSeconds))] : []
+        return timeout + [
             ("dbname", connectionString),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
-            ("connect_timeout", String(connectTimeoutSeconds)),
             ("options", own.isEmpty ? pinned : own + " " + pinned),
         ]
     }
