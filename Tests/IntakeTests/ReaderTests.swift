@@ -48,6 +48,28 @@ struct ReaderTests {
         #expect(entries.map { $0.issues.map(\.code) } == [["json.case_shape"], []])
     }
 
+    @Test("two JSON keys for one field (claim and 诉求内容) with different values reject the row, both values kept; equal values are fine; a nested value is an error of its field")
+    func jsonKeysOfOneField() throws {
+        let normalizer = RowNormalizer(regions: RegionResolver(divisions: RowNormalizerTests.divisions),
+                                       uploadDate: CalendarDate(year: 2026, month: 11, day: 26)!)
+        let base = #""external_ref": "J1", "enterprise_name": "甲", "credit_code": "91110000600037341L", "region": "沈阳""#
+        let json = #"{"cases": ["#
+            + "{\(base), \"claim\": \"请求返还保证金\", \"诉求内容\": \"请求支付货款\"},"
+            + "{\(base.replacingOccurrences(of: "J1", with: "J2")), \"claim\": \"请求支付货款\", \"诉求内容\": \"请求支付货款\"},"
+            + "{\(base.replacingOccurrences(of: "J1", with: "J3")), \"claim\": {\"text\": \"请求\"}, \"phone\": [1, 2]}"
+            + "]}"
+        // Dictionaries hold keys in a per-process random order: read the batch several times.
+        for _ in 0..<5 {
+            let rows = try BatchReader.read(Array(json.utf8)).rows.all().map(normalizer.normalize)
+            #expect(rows.map { $0.issues.filter { $0.severity == .error }.map { "\($0.field) \($0.code)" } }
+                        == [["claim json.duplicate_field"], [], ["claim json.value_shape", "phone json.value_shape"]])
+            #expect(rows[0].issues.first?.message == "字段 claim 和 诉求内容 都是“诉求内容”，值却不同；请只保留一个。")
+            #expect(rows[0].raw.cells["claim"] == "请求返还保证金" && rows[0].raw.extra["诉求内容"] == "请求支付货款",
+                    "both values are kept with the rejected row")
+            #expect(rows[1].record?.claim == "请求支付货款")
+        }
+    }
+
     @Test("a number Excel exported in scientific notation (1.10105E+17) is an error of its cell: its digits are gone")
     func scientificNotation() throws {
         let normalizer = RowNormalizer(regions: RegionResolver(divisions: RowNormalizerTests.divisions),

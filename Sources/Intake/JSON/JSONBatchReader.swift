@@ -28,30 +28,48 @@ enum JSONBatchReader {
                 row.notACase = .error("row", "json.case_shape", "第 \(index + 1) 个案件不是 JSON 对象。")
                 return row
             }
-            var cells: [String: String] = [:]
-            var extra: [String: String] = [:]
-            var issue: FieldIssue?
-            for (key, value) in entry {
-                guard let text = scalarText(value) else {
-                    issue = .error(key, "json.value_shape", "字段 \(key) 的值应为文字、数字或布尔值。")
-                    continue
-                }
-                if let field = CanonicalField.matching(header: key) {
-                    cells[field.name] = text
-                } else {
-                    extra[key] = text
-                    unknown.insert(key)
-                }
-            }
-            return RawRow(number: index + 1, cells: cells, extra: extra, cellCountIssue: issue)
+            return row(number: index + 1, entry, unknown: &unknown)
         }
         let warnings: [FieldIssue] = unknown.isEmpty ? [] : [.warning("row", "header.unknown_columns",
                                                                       "以下字段不在移交表中，已原样保存但未使用：\(unknown.sorted().joined(separator: "、"))。")]
         return ParsedBatch(format: "json", encoding: .utf8, batchNumber: batchNumber, rows: RawRowSource(rows: rows), warnings: warnings)
     }
 
-    private static func scalarText(_ value: Any) -> String? {
-        (value as? JSONScalar)?.text
+    /// One case object as a raw row. Keys are read in sorted order, so the outcome never
+    /// depends on the order a dictionary happens to hold them in. Two keys that name the same
+    /// field (`claim` and `诉求内容`) with different values are an error of that field: huqi
+    /// cannot know which one the partner meant. The second value is kept as an extra cell, so
+    /// the rejected row shows both.
+    private static func row(number: Int, _ entry: [String: JSONScalar], unknown: inout Set<String>) -> RawRow {
+        var cells: [String: String] = [:]
+        var extra: [String: String] = [:]
+        var keyOf: [String: String] = [:]
+        var issues: [FieldIssue] = []
+        for key in entry.keys.sorted() {
+            let field = CanonicalField.matching(header: key)
+            guard let text = entry[key]!.text else {
+                issues.append(.error(field?.name ?? key, "json.value_shape", "字段 \(key) 的值应为文字、数字或布尔值。"))
+                continue
+            }
+            guard let field else {
+                extra[key] = text
+                unknown.insert(key)
+                continue
+            }
+            if let earlier = keyOf[field.name], let value = cells[field.name] {
+                extra[key] = text
+                if value != text {
+                    issues.append(.error(field.name, "json.duplicate_field",
+                                         "字段 \(earlier) 和 \(key) 都是“\(field.header)”，值却不同；请只保留一个。"))
+                }
+                continue
+            }
+            cells[field.name] = text
+            keyOf[field.name] = key
+        }
+        var row = RawRow(number: number, cells: cells, extra: extra)
+        row.cellIssues += issues
+        return row
     }
 }
 
