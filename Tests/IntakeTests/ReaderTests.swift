@@ -70,6 +70,18 @@ struct ReaderTests {
         }
     }
 
+    @Test("a JSON batch number may come as a number or a string of digits; anything else is json.batch_no")
+    func jsonBatchNumber() throws {
+        func read(_ value: String) throws -> Int? {
+            try BatchReader.read(Array("{\"batch_no\": \(value), \"cases\": [{\"external_ref\": \"J1\"}]}".utf8)).batchNumber
+        }
+        for written in ["3", "3.0", #""3""#, #"" 3 ""#] { #expect(try read(written) == 3, "\(written)") }
+        #expect(try read("null") == nil)
+        for written in ["3.5", #""三""#, #""3批""#, "true", "[3]", "0", "100000", #""""#] {
+            #expect((#expect(throws: BatchReadError.self, "\(written)") { try read(written) })?.code == "json.batch_no")
+        }
+    }
+
     @Test("a number Excel exported in scientific notation (1.10105E+17) is an error of its cell: its digits are gone")
     func scientificNotation() throws {
         let normalizer = RowNormalizer(regions: RegionResolver(divisions: RowNormalizerTests.divisions),

@@ -16,7 +16,7 @@ enum JSONBatchReader {
         }
         var batchNumber: Int?
         if let value = root.batch_no, case .null = value {} else if let value = root.batch_no {
-            guard case .integer(let number) = value, BatchNumber.isValid(number) else { throw BatchReadError("json.batch_no", BatchNumber.message) }
+            guard let number = value.batchNumber, BatchNumber.isValid(number) else { throw BatchReadError("json.batch_no", BatchNumber.message) }
             batchNumber = number
         }
         guard !cases.isEmpty else { throw BatchReadError.noRows }
@@ -85,6 +85,17 @@ enum JSONScalar: Decodable {
         else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .text(value) }
         else { self = .nested }
+    }
+
+    /// A batch number as partners' systems write it: `3`, `3.0` or `"3"` (many serialize every
+    /// value as a string); nil for anything else.
+    var batchNumber: Int? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value): value == value.rounded() && abs(value) < 1e9 ? Int(value) : nil
+        case .text(let value): Int(value.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
     }
 
     var text: String? {
