@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Domain", "TestSupport"],
+            dependencies: ["Domain", "Server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Server
 import Store
 import Testing
 import TestSupport
@@ -101,5 +102,45 @@ struct IdentityCommandTests {
         let tampered = try await ChildProcess.run([huqi, "audit", "verify"], environment: env)
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("broken at event 2"))
+    }
+
+    @Test("user password gives a forgotten account a new initial password from stdin only, ends its web sessions, and is audited")
+    func passwordReset() async throws {
+        let database = try await TestDatabase.create()
+        let url = try TestDatabase.connectionString(database: database)
+        let env: [String: String?] = ["HUQI_DATABASE_URL": url]
+        let added = try await ChildProcess.run(
+            [huqi, "user", "add", "admin.one", "--role", "admin", "--name", "管理员", "--password-stdin", "--bcrypt-cost", "4"],
+            environment: env, input: "the first password\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        let client = PostgresClient(configuration: .init(connectionString: url), logger: TestDatabase.logger)
+        let id = try await UserRepository(client: client).id(ofLogin: "admin.one")
+        let session = try await SessionRepository(client: client).start(userID: id, login: "admin.one", address: "127.0.0.1")
+        func stored() async throws -> String {
+            try await client.query("SELECT password_hash FROM users WHERE login = 'admin.one'")[0].decode(String.self, at: 0)
+        }
+        let before = try await stored()
+
+        let onCommandLine = try await ChildProcess.run([huqi, "user", "password", "admin.one"], environment: env, input: "a new password 1\n")
+        #expect(onCommandLine.status != 0 && onCommandLine.stderr.contains("--password-stdin"), "\(onCommandLine.stderr)")
+        let short = try await ChildProcess.run([huqi, "user", "password", "admin.one", "--password-stdin"], environment: env, input: "short\n")
+        #expect(short.status == 1 && short.stderr.contains("密码至少需要 10 个字符"), "\(short.stderr)")
+        let unknown = try await ChildProcess.run([huqi, "user", "password", "nobody", "--password-stdin"], environment: env, input: "a new password 1\n")
+        #expect(unknown.status == 1 && unknown.stderr.contains("用户 nobody 不存在"), "\(unknown.stderr)")
+        #expect(try await stored() == before, "nothing changed so far")
+
+        let reset = try await ChildProcess.run([huqi, "user", "password", "Admin.One", "--password-stdin", "--bcrypt-cost", "4"],
+                                               environment: env, input: "a new password 1\n")
+        #expect(reset.status == 0 && reset.stdout.contains("已为 admin.one 设置新的初始密码，结束了 1 个网页登录"), "\(reset.stdout) \(reset.stderr)")
+        let after = try await stored()
+        #expect(after != before && after.hasPrefix("$2") && !after.contains("a new password"))
+        #expect(try await PasswordHasher(cost: 4).verify("a new password 1", against: after))
+        await #expect(throws: AuthError.sessionExpired) { try await SessionRepository(client: client).resolve(token: session.token) }
+        let initial = try await client.query("SELECT password_is_initial FROM users WHERE login = 'admin.one'")[0].decode(Bool.self, at: 0)
+        #expect(initial, "set by an operator: the pages ask its owner to replace it")
+        let actions = try await client.query("SELECT action, actor_label FROM audit_events WHERE action LIKE 'user.password%'")
+            .map { try $0.decode((String, String).self) }
+        #expect(actions.count == 1 && actions.first?.0 == "user.password_reset" && actions.first?.1.isEmpty == false, "\(actions)")
+        await client.shutdown()
     }
 }

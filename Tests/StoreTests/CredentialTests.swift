@@ -85,7 +85,7 @@ struct CredentialTests {
             let sessions = SessionRepository(client: client)
             let user = fixture.user("pros.lh")
             let first = try await sessions.start(userID: user.id, login: user.login, address: "127.0.0.1")
-            let (principal, csrf) = try await sessions.resolve(token: first.token)
+            let (principal, csrf, _) = try await sessions.resolve(token: first.token)
             #expect(principal.userID == user.id)
             #expect(csrf == first.csrfToken)
             try await sessions.end(token: first.token, principal: principal, address: "127.0.0.1")

@@ -1,5 +1,6 @@
 """The web pages in a real browser (Chromium through Selenium), as the people who use them:
-a partner uploads a fixture batch and sees its counts; a prosecutor claims a case and takes it
+a partner uploads a fixture batch and sees its counts, then replaces the initial password on
+the 账号 page; a prosecutor claims a case and takes it
 through evaluation, review (with a clue) and follow-up to resolution; a leader assigns the case; a
 prosecutor of another unit gets the 404 page for it, until the leader moves it there (移送); the
 office opens the weekly summary; pages without a session redirect to the login page; a form
@@ -133,6 +134,23 @@ def main():
         shot(driver, "upload-result")
         driver.get(BASE + "/app/batches")
         check("已保存" in driver.find_element(By.TAG_NAME, "table").text, "the batch list shows the batch")
+
+        # The initial password an administrator set: every page asks to replace it, the 账号 page does.
+        check(driver.find_elements(By.ID, "initial-password"), "pages ask to replace the initial password")
+        click_and_wait(driver, driver.find_element(By.ID, "signed-in"))
+        check(driver.current_url.endswith("/app/account"), "the name in the top bar opens the 账号 page")
+        driver.find_element(By.ID, "current-password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "new-password").send_keys(PASSWORD + "-own")
+        driver.find_element(By.ID, "repeat-password").send_keys(PASSWORD + "-own")
+        shot(driver, "account")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]"))
+        check("密码已修改" in driver.page_source and not driver.find_elements(By.ID, "initial-password"),
+              "the password is changed and the request to replace it is gone")
+        logout(driver)
+        login(driver, "up.lnfic")
+        check("用户名或密码错误" in driver.page_source, "the old password no longer signs in")
+        login(driver, "up.lnfic", PASSWORD + "-own")
+        check(driver.current_url.endswith("/app/batches"), "the new one does")
         logout(driver)
 
         # A prosecutor of the unit whose first queued case is petition-related.

@@ -68,6 +68,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     AssignmentPages(database: dependencies.database, gate: gate).register(on: router)
     ReportPages(database: dependencies.database, gate: gate).register(on: router)
     AdminPages(database: dependencies.database, gate: gate, passwords: dependencies.passwords).register(on: router)
+    AccountPages(database: dependencies.database, gate: gate, passwords: dependencies.passwords).register(on: router)
     return router
 }
 

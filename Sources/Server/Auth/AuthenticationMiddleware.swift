@@ -32,7 +32,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 context.principal = try await caches.principal(forKey: presented) { try await keys.authenticateWithExpiry(presented) }
                 context.credential = .apiKey
             } else if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
-                let (principal, csrf) = try await sessions.resolve(token: token)
+                let (principal, csrf, _) = try await sessions.resolve(token: token)
                 context.principal = principal
                 context.credential = .session(token: token, csrfToken: csrf)
                 if ![.get, .head, .options].contains(request.method), request.headers[Self.csrfHeader] != csrf {

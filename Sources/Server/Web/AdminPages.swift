@@ -156,6 +156,7 @@ struct AdminPages: Sendable {
             <fieldset><legend>角色</legend>\(roleBoxes)</fieldset>
             <label for="new-password">初始密码（至少 10 个字符）</label><input id="new-password" name="password" type="password" autocomplete="new-password" required>
             <button type="submit">新增用户</button></form>
+            \(AccountPages.resetCard(user))
             """)
     }
 

@@ -44,6 +44,7 @@ enum StaticAssets {
         .num{text-align:right}
         .notice{padding:.5rem .8rem;border-radius:4px}
         .notice.success{background:#dafbe1;border:1px solid #4ac26b}
+        .notice.warning{background:#fff8c5;border:1px solid #d4a72c}
         .notice.error,.field-error{background:#ffebe9;border:1px solid #ff8182;color:#82071e}
         .field-error{padding:.3rem .6rem;border-radius:4px}
         .badge{display:inline-block;padding:0 .4rem;border-radius:8px;font-size:.85em;margin-right:.3rem}

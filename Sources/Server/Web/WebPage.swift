@@ -35,6 +35,7 @@ enum WebPage {
             <header class="top"><a class="brand" href="/app">检察护企案件接收平台</a>\(navigation(for: user))</header>
             <main>
             \(notice.map { Markup("<p class=\"notice \($0.kind.rawValue)\" role=\"status\">\($0.text)</p>") } ?? .empty)
+            \(user?.passwordIsInitial == true ? initialPasswordNotice : .empty)
             <h1>\(title)</h1>
             \(body)
             </main>
@@ -46,6 +47,11 @@ enum WebPage {
         secure(&headers)
         return Response(status: status, headers: headers, body: .init(byteBuffer: .init(string: page.html)))
     }
+
+    /// Shown on every page while the person's password is one an administrator set.
+    static let initialPasswordNotice: Markup = """
+        <p class="notice warning" id="initial-password">您的密码是管理员设置的初始密码，请到<a href="/app/account">账号</a>页改为只有您知道的密码。</p>
+        """
 
     /// A page saying what went wrong (404, 403, …), in the same frame.
     static func problem(_ status: HTTPResponse.Status, title: String, message: String, user: WebUser?) -> Response {
@@ -105,7 +111,7 @@ enum WebPage {
         return """
             <nav aria-label="主导航">\(links)</nav>
             <form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="\(user.csrfToken)">\
-            <span id="signed-in">\(principal.displayName.map { "\($0)（\(principal.label)）" } ?? principal.label)</span> <button type="submit">退出</button></form>
+            <a id="signed-in" href="/app/account" title="账号与密码">\(principal.displayName.map { "\($0)（\(principal.label)）" } ?? principal.label)</a> <button type="submit">退出</button></form>
             """
     }
 }

@@ -9,6 +9,8 @@ import Store
 struct WebUser: Sendable {
     let principal: Principal
     let csrfToken: String
+    /// The password was set by someone else: every page asks the person to replace it.
+    var passwordIsInitial = false
 
     /// The hidden form field every page form carries.
     var csrfField: Markup { "<input type=\"hidden\" name=\"csrf_token\" value=\"\(csrfToken)\">" }
@@ -43,8 +45,8 @@ struct WebSession: Sendable {
     static func user(of request: Request, database: PostgresClient) async throws -> WebUser? {
         guard let token = request.cookies[AuthenticationMiddleware.cookieName]?.value, !token.isEmpty else { return nil }
         do {
-            let (principal, csrf) = try await SessionRepository(client: database).resolve(token: token)
-            return WebUser(principal: principal, csrfToken: csrf)
+            let (principal, csrf, initial) = try await SessionRepository(client: database).resolve(token: token)
+            return WebUser(principal: principal, csrfToken: csrf, passwordIsInitial: initial)
         } catch is IdentityError {
             return nil
         }

@@ -37,17 +37,18 @@ public struct SessionRepository: Sendable {
         return Issued(token: token, csrfToken: csrf)
     }
 
-    /// The session's user and CSRF token; `auth.session_expired` when ended or expired.
-    public func resolve(token: String) async throws -> (principal: Principal, csrfToken: String) {
+    /// The session's user, CSRF token, and whether the user's password is an initial one someone
+    /// else set (the pages then ask them to replace it); `auth.session_expired` when ended or expired.
+    public func resolve(token: String) async throws -> (principal: Principal, csrfToken: String, passwordIsInitial: Bool) {
         guard token.count == 52, token.allSatisfy({ Base32.alphabet.contains($0) }) else { throw AuthError.sessionExpired }
         guard let row = try await client.query("""
-            UPDATE sessions SET last_seen_at = now()
-            WHERE token_sha256 = \(Self.digest(token)) AND ended_at IS NULL AND expires_at > now()
-              AND last_seen_at > now() - make_interval(secs => \(Double(idleTimeout.components.seconds)))
-            RETURNING user_id, csrf_token
+            UPDATE sessions s SET last_seen_at = now() FROM users u
+            WHERE s.token_sha256 = \(Self.digest(token)) AND s.ended_at IS NULL AND s.expires_at > now()
+              AND s.last_seen_at > now() - make_interval(secs => \(Double(idleTimeout.components.seconds))) AND u.id = s.user_id
+            RETURNING s.user_id, s.csrf_token, u.password_is_initial
             """).first else { throw AuthError.sessionExpired }
-        let (userID, csrf) = try row.decode((Int, String).self)
-        return (try await UserRepository(client: client).principal(userID: userID), csrf)
+        let (userID, csrf, initial) = try row.decode((Int, String, Bool).self)
+        return (try await UserRepository(client: client).principal(userID: userID), csrf, initial)
     }
 
     /// Ends the session (logout), audited. Later requests with the same cookie are refused.

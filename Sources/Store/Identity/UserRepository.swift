@@ -28,6 +28,7 @@ public struct NewUser: Sendable {
     public var unitCode: String?
     public var partnerCode: String?
     /// A bcrypt hash made by the caller (hashing is slow CPU work and belongs on a worker thread).
+    /// Someone else chose it, so it is an initial password its owner is asked to replace.
     public var passwordHash: String?
 
     /// Bundles the fields.
@@ -82,9 +83,10 @@ public struct UserRepository: Sendable {
             let id: Int
             do {
                 id = try await connection.query("""
-                    INSERT INTO users (login, display_name, unit_code, partner_id, password_hash)
+                    INSERT INTO users (login, display_name, unit_code, partner_id, password_hash, password_changed_at, password_is_initial)
                     VALUES (\(user.login), \(user.displayName.trimmingCharacters(in: .whitespacesAndNewlines)),
-                            \(user.unitCode), \(partnerID), \(user.passwordHash))
+                            \(user.unitCode), \(partnerID), \(user.passwordHash),
+                            CASE WHEN \(user.passwordHash != nil) THEN now() END, \(user.passwordHash != nil))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
             } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {

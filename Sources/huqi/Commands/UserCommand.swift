@@ -4,12 +4,12 @@ import Foundation
 import Server
 import Store
 
-/// `huqi user add|role|token|disable|enable|list`: people who use huqi.
+/// `huqi user add|role|password|token|disable|enable|list`: people who use huqi.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "管理用户、角色和 API 令牌",
-        subcommands: [Add.self, Role.self, Token.self, Disable.self, Enable.self, List.self]
+        subcommands: [Add.self, Role.self, Password.self, Token.self, Disable.self, Enable.self, List.self]
     )
 
     struct Add: AsyncParsableCommand {

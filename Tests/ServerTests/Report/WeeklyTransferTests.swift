@@ -72,7 +72,8 @@ struct WeeklyTransferTests {
     func movesBeforeTheUpgrade() async throws {
         try await TestDatabase.withClient(migrated: false) { client in
             let all = try Migration.load(from: TestDatabase.migrationsDirectory)
-            try await Migrator(migrations: all.filter { $0.version < 24 }, logger: TestDatabase.logger).migrate(using: client)
+            // Every migration but 0024: the world below is made by today's code, which needs the later ones.
+            try await Migrator(migrations: all.filter { $0.version != 24 }, logger: TestDatabase.logger).migrate(using: client)
             let world = try await WorkflowWorld.make(client: client)
             try await world.upload(WorkflowWorld.rows(2, prefix: "U", petition: true))
             let (u1, u2) = (try await world.caseID("U-1"), try await world.caseID("U-2"))

@@ -163,7 +163,7 @@ struct WebPagesTests {
                 // When, by whom and which file: what a partner checks before asking whether it arrived.
                 let uploader = try #require(world.identity.users["uploader.a"]?.displayName)
                 let digest = try await client.query("SELECT encode(sha256(\(Data(file))), 'hex')")[0].decode(String.self, at: 0)
-                #expect(page.contains("<span id=\"signed-in\">\(uploader)（uploader.a）</span>"), "the page greets the person by name")
+                #expect(page.contains("<a id=\"signed-in\" href=\"/app/account\" title=\"账号与密码\">\(uploader)（uploader.a）</a>"), "the page greets the person by name")
                 #expect(page.contains("<dd>辽宁省工商业联合会（LNFIC）</dd>"), "the partner by name and code")
                 #expect(page.contains("<dd id=\"uploader\">\(uploader)</dd>") && page.contains("<code>\(digest)</code>"), "\(page)")
                 #expect(page.contains("<dd id=\"received-at\">\(ShanghaiTime.minute(Date()).prefix(10))"), "received today, Beijing time")
