@@ -141,6 +141,18 @@ struct IdentityCommandTests {
         let actions = try await client.query("SELECT action, actor_label FROM audit_events WHERE action LIKE 'user.password%'")
             .map { try $0.decode((String, String).self) }
         #expect(actions.count == 1 && actions.first?.0 == "user.password_reset" && actions.first?.1.isEmpty == false, "\(actions)")
+
+        // The same event through huqi audit list, as an operator reads the log.
+        let listed = try await ChildProcess.run([huqi, "audit", "list", "--action", "user.", "--entity", "user", "--id", "admin.one"], environment: env)
+        let lines = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(listed.status == 0 && lines.count == 3, "header, the reset, the creation: \(listed.stdout) \(listed.stderr)")
+        #expect(lines.first?.prefix(4) == ["编号", "时间（北京）", "操作人", "操作"])
+        #expect(lines.dropFirst().first.map { Array($0[3...6]) } == ["重置密码", "user.password_reset", "user", "admin.one"])
+        #expect(lines.dropFirst().first?.last == "sessions_ended=1")
+        let noEntity = try await ChildProcess.run([huqi, "audit", "list", "--id", "42"], environment: env)
+        #expect(noEntity.status != 0 && noEntity.stderr.contains("--id 需要和 --entity 一起使用"), "\(noEntity.stderr)")
+        let badDay = try await ChildProcess.run([huqi, "audit", "list", "--from", "2026-13-01"], environment: env)
+        #expect(badDay.status != 0 && badDay.stderr.contains("--from 应为 2026-11-28 这样的日期"), "\(badDay.stderr)")
         await client.shutdown()
     }
 }

@@ -2,8 +2,8 @@
 ///
 /// `code` says which kind of failure it is; server errors also carry the SQLSTATE and the
 /// fields PostgreSQL sent. `description` is deliberately generic (no message text, no
-/// values) so the error can be logged or shown without leaking data; `debugDescription`
-/// has everything for developers.
+/// values; only a failed connect's reason from libpq) so the error can be logged or shown
+/// without leaking data; `debugDescription` has everything for developers.
 public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of failure, an extensible set of stable identifiers.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -81,6 +81,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         var text = "PostgresError(code: \(code)"
         if let sqlState { text += ", sqlState: \(sqlState)" }
         if let constraint { text += ", constraint: \(constraint)" }
+        // libpq's reason for a failed connect names the server and what refused, never a
+        // password or a row's values: worth having wherever the error is logged.
+        if code == .connectionFailed, let message { text += ", message: \(message.trimmingCharacters(in: .whitespacesAndNewlines))" }
         return text + ")"
     }
 

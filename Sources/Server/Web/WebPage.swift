@@ -107,6 +107,7 @@ enum WebPage {
             if principal.partnerID == nil { links.append("<a href=\"/app/batches\">批次</a>") }
             links.append("<a href=\"/app/admin/partners\">合作单位</a>")
             links.append("<a href=\"/app/admin/users\">用户</a>")
+            links.append("<a href=\"/app/admin/audit\">审计日志</a>")
         }
         return """
             <nav aria-label="主导航">\(links)</nav>

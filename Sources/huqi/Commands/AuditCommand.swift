@@ -1,12 +1,12 @@
 import ArgumentParser
 import Store
 
-/// `huqi audit verify`: walks the audit log's hash chain.
+/// `huqi audit verify`: walks the audit log's hash chain; `huqi audit list`: reads it.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "审计日志",
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, List.self]
     )
 
     struct Verify: AsyncParsableCommand {

@@ -1,0 +1,99 @@
+import Domain
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Postgres
+import Store
+
+/// `/app/admin/audit`: the audit log for administrators — who did what to which thing, when and
+/// from where — newest first, narrowed by person, action, thing and Beijing days. The audit
+/// chain itself is checked by `huqi audit verify`; this page reads it.
+struct AuditPages: Sendable {
+    let database: PostgresClient
+    let gate: WebGate
+    static let pageSize = 50
+
+    func register(on router: Router<HuqiRequestContext>) {
+        router.get("/app/admin/audit") { request, _ in
+            try await gate.page(request) { try await log(request, $0) }
+        }
+    }
+
+    private func log(_ request: Request, _ user: WebUser) async throws -> Response {
+        guard AccessPolicy.canAdminister(user.principal) else { throw WebError.notFound() }
+        let query = request.uri.queryParameters
+        func field(_ name: String) -> String {
+            query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        let fields = ["actor", "action", "entity", "entity_id", "from", "through"].reduce(into: [String: String]()) { $0[$1] = field($1) }
+        let page = max(1, Int(field("page")) ?? 1)
+        var filter = AuditFilter()
+        var problems: [String] = []
+        func date(_ name: String, _ label: String) -> CalendarDate? {
+            let text = fields[name] ?? ""
+            guard !text.isEmpty else { return nil }
+            guard let day = CalendarDate(iso: text) else { problems.append("\(label)应为 2026-11-28 这样的日期，这里是“\(text)”。"); return nil }
+            return day
+        }
+        (filter.from, filter.through) = (date("from", "起始日期"), date("through", "截止日期"))
+        func nonEmpty(_ name: String) -> String? { (fields[name] ?? "").isEmpty ? nil : fields[name] }
+        (filter.actorLabel, filter.action, filter.entity, filter.entityID) = (nonEmpty("actor"), nonEmpty("action"), nonEmpty("entity"), nonEmpty("entity_id"))
+        let entries = problems.isEmpty
+            ? try await AuditTrail(client: database).search(filter, for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+            : []
+        let rows: [Markup] = entries.prefix(Self.pageSize).map(Self.row)
+        let table: Markup = rows.isEmpty
+            ? "<p id=\"audit-empty\">没有符合条件的记录。</p>"
+            : """
+              <table id="audit"><thead><tr><th scope="col">时间（北京）</th><th scope="col">操作人</th><th scope="col">操作</th>\
+              <th scope="col">对象</th><th scope="col">来源地址</th><th scope="col">详情</th></tr></thead><tbody>\(rows)</tbody></table>
+              \(WebPaging.links(path: "/app/admin/audit", query: fields, page: page, hasMore: entries.count > Self.pageSize))
+              """
+        return WebPage.render("审计日志", user: user, notice: problems.isEmpty ? nil : .error(problems.joined(separator: " ")),
+                              status: problems.isEmpty ? .ok : .unprocessableContent, body: """
+            \(Self.filterForm(fields))
+            \(table)
+            <p class="hint">日志只能追加、不能修改；用 huqi audit verify 校验哈希链是否完好。</p>
+            """)
+    }
+
+    private static func filterForm(_ fields: [String: String]) -> Markup {
+        func value(_ name: String) -> String { fields[name] ?? "" }
+        let actions: [Markup] = AuditActionNames.chinese.sorted { $0.key < $1.key }.map { code, name in
+            "<option value=\"\(code)\"\(value("action") == code ? " selected" : "")>\(name)（\(code)）</option>"
+        }
+        let entities: [Markup] = AuditActionNames.entities.map { entity in
+            "<option value=\"\(entity.code)\"\(value("entity") == entity.code ? " selected" : "")>\(entity.name)</option>"
+        }
+        return """
+            <form class="card search" method="get" action="/app/admin/audit">
+            <label for="actor">操作人（登录名或合作单位代码）</label><input id="actor" name="actor" value="\(value("actor"))">
+            <label for="action">操作</label><select id="action" name="action"><option value="">全部</option>\(actions)</select>
+            <label for="entity">对象</label><select id="entity" name="entity"><option value="">全部</option>\(entities)</select>
+            <label for="entity_id">对象编号（如案件号、批次号、登录名）</label><input id="entity_id" name="entity_id" value="\(value("entity_id"))">
+            <label for="from">起始日期</label><input id="from" name="from" type="date" value="\(value("from"))">
+            <label for="through">截止日期</label><input id="through" name="through" type="date" value="\(value("through"))">
+            <button type="submit">查询</button></form>
+            """
+    }
+
+    private static func row(_ entry: AuditEntry) -> Markup {
+        let summary = entry.event.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "，")
+        return """
+            <tr><td>\(ShanghaiTime.second(entry.occurredAt))</td><td>\(entry.event.actorLabel.isEmpty ? entry.event.actor : entry.event.actorLabel)</td>\
+            <td>\(AuditActionNames.name(entry.event.action))<br><code>\(entry.event.action)</code></td><td>\(thing(entry))</td>\
+            <td>\(entry.event.address.isEmpty ? "—" : entry.event.address)</td><td>\(summary.isEmpty ? "—" : summary)</td></tr>
+            """
+    }
+
+    /// The thing acted on, linked to its page where it has one.
+    private static func thing(_ entry: AuditEntry) -> Markup {
+        let name = AuditActionNames.entities.first { $0.code == entry.event.entity }?.name ?? entry.event.entity
+        guard !entry.event.entityID.isEmpty else { return "\(name.isEmpty ? "—" : name)" }
+        switch entry.event.entity {
+        case "case" where Int64(entry.event.entityID) != nil: return "<a href=\"/app/cases/\(entry.event.entityID)\">\(name) \(entry.event.entityID)</a>"
+        case "batch" where Int64(entry.event.entityID) != nil: return "<a href=\"/app/batches/\(entry.event.entityID)\">\(name) \(entry.event.entityID)</a>"
+        default: return "\(name) \(entry.event.entityID)"
+        }
+    }
+}
