@@ -66,19 +66,19 @@ struct AuditPages: Sendable {
             "<option value=\"\(entity.code)\"\(value("entity") == entity.code ? " selected" : "")>\(entity.name)</option>"
         }
         return """
-            <form class="card search" method="get" action="/app/admin/audit">
-            <label for="actor">操作人（登录名或合作单位代码）</label><input id="actor" name="actor" value="\(value("actor"))">
-            <label for="action">操作</label><select id="action" name="action"><option value="">全部</option>\(actions)</select>
-            <label for="entity">对象</label><select id="entity" name="entity"><option value="">全部</option>\(entities)</select>
-            <label for="entity_id">对象编号（如案件号、批次号、登录名）</label><input id="entity_id" name="entity_id" value="\(value("entity_id"))">
-            <label for="from">起始日期</label><input id="from" name="from" type="date" value="\(value("from"))">
-            <label for="through">截止日期</label><input id="through" name="through" type="date" value="\(value("through"))">
+            <form class="card filters" method="get" action="/app/admin/audit">
+            <div><label for="actor">操作人（登录名或合作单位代码）</label><input id="actor" name="actor" value="\(value("actor"))"></div>
+            <div><label for="action">操作</label><select id="action" name="action"><option value="">全部</option>\(actions)</select></div>
+            <div><label for="entity">对象</label><select id="entity" name="entity"><option value="">全部</option>\(entities)</select></div>
+            <div><label for="entity_id">对象编号（案件号、批次号、登录名）</label><input id="entity_id" name="entity_id" value="\(value("entity_id"))"></div>
+            <div><label for="from">起始日期</label><input id="from" name="from" type="date" value="\(value("from"))"></div>
+            <div><label for="through">截止日期</label><input id="through" name="through" type="date" value="\(value("through"))"></div>
             <button type="submit">查询</button></form>
             """
     }
 
     private static func row(_ entry: AuditEntry) -> Markup {
-        let summary = entry.event.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "，")
+        let summary = entry.event.summary.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "，")
         return """
             <tr><td>\(ShanghaiTime.second(entry.occurredAt))</td><td>\(entry.event.actorLabel.isEmpty ? entry.event.actor : entry.event.actorLabel)</td>\
             <td>\(AuditActionNames.name(entry.event.action))<br><code>\(entry.event.action)</code></td><td>\(thing(entry))</td>\
