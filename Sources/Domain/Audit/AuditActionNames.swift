@@ -5,6 +5,7 @@ public enum AuditActionNames {
     /// Chinese names by action code.
     public static let chinese: [String: String] = [
         "auth.login": "登录", "auth.logout": "退出登录", "auth.login_failed": "登录失败",
+        "auth.logout_others": "退出其他登录",
         "user.create": "新增用户", "user.roles": "修改角色", "user.disable": "停用账号", "user.enable": "启用账号",
         "user.password_change": "修改本人密码", "user.password_reset": "重置密码",
         "partner.create": "新增合作单位", "api_key.create": "签发密钥或令牌", "api_key.rotate": "换发密钥",

@@ -8,7 +8,8 @@ import Store
 /// Passwords: every signed-in person changes their own on the 账号 page (the current one
 /// first, checked and throttled like a login); an administrator gives someone who forgot theirs
 /// a new initial password on the users page. Either way the person's other sessions end, and
-/// the repositories audit it (`user.password_change`, `user.password_reset`).
+/// the repositories audit it (`user.password_change`, `user.password_reset`). The page also
+/// lists where the person is signed in and signs out everywhere else on request.
 struct AccountPages: Sendable {
     let database: PostgresClient
     let gate: WebGate
@@ -16,19 +17,23 @@ struct AccountPages: Sendable {
 
     func register(on router: Router<HuqiRequestContext>) {
         router.get("/app/account") { request, _ in
-            try await gate.page(request) { try await account($0, notice: WebPage.Notice.from(request)) }
+            try await gate.page(request) { try await account(request, $0, notice: WebPage.Notice.from(request)) }
         }
         router.post("/app/account/password") { request, context in
             try await gate.page(request) { try await change(request, context, $0) }
+        }
+        router.post("/app/account/sessions") { request, context in
+            try await gate.page(request) { try await endOthers(request, context, $0) }
         }
         router.post("/app/admin/users/password") { request, context in
             try await gate.page(request) { try await reset(request, context, $0) }
         }
     }
 
-    private func account(_ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func account(_ request: Request, _ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let principal = user.principal
-        guard let id = principal.userID else { throw WebError.notFound() }
+        guard let id = principal.userID, let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else { throw WebError.notFound() }
+        let sessions = try await SessionRepository(client: database).open(userID: id, current: token)
         let state = try await UserRepository(client: database).password(userID: id).state
         var unit = try await principal.unitCode.asyncMap { try await UnitRepository(client: database).find(code: $0, for: principal)?.name ?? $0 }
         if unit == nil, let partnerID = principal.partnerID {
@@ -49,7 +54,38 @@ struct AccountPages: Sendable {
             <label for="repeat-password">再次输入新密码</label><input id="repeat-password" name="repeat_password" type="password" autocomplete="new-password" required>
             <p class="hint">修改后，您在其他电脑或浏览器上的登录将退出。</p>
             <button type="submit">修改密码</button></form>
+            \(Self.sessionsCard(sessions, user))
             """)
+    }
+
+    /// Where the person is signed in, and a button to sign out everywhere else.
+    private static func sessionsCard(_ sessions: [OpenSession], _ user: WebUser) -> Markup {
+        let rows: [Markup] = sessions.map { session in
+            """
+            <tr\(session.isCurrent ? " id=\"this-session\"" : "")><td>\(ShanghaiTime.minute(session.startedAt))</td>\
+            <td>\(ShanghaiTime.minute(session.lastSeenAt))</td><td>\(session.address.isEmpty ? "—" : session.address)</td>\
+            <td>\(session.isCurrent ? "本次登录" : "")</td></tr>
+            """
+        }
+        let others = sessions.filter { !$0.isCurrent }.count
+        let button: Markup = others == 0 ? "<p class=\"hint\">没有其他地方的登录。</p>" : """
+            <form method="post" action="/app/account/sessions">\(user.csrfField)\
+            <button type="submit" class="secondary">退出其他 \(others) 处登录</button></form>
+            """
+        return """
+            <section class="card" id="sessions"><h2>登录情况</h2>
+            <table><thead><tr><th scope="col">登录时间</th><th scope="col">最近活动</th><th scope="col">来源地址</th><th scope="col"></th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            \(button)
+            <p class="hint">不认识的登录，请退出它们并修改密码。</p></section>
+            """
+    }
+
+    private func endOthers(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
+        _ = try await WebForm.read(request, user: user, limit: 16_384)
+        guard let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else { throw WebError.notFound() }
+        let ended = try await SessionRepository(client: database).endOthers(of: user.principal, keeping: token, address: context.clientAddress)
+        return WebPage.redirect(to: "/app/account", notice: .success("已退出其他 \(ended) 处登录。"))
     }
 
     private func change(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
@@ -78,7 +114,7 @@ struct AccountPages: Sendable {
             return WebPage.redirect(to: "/app/account", notice: .success("密码已修改。\(others)"))
         } catch let error as IdentityError {
             let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : (error.kind == .conflict ? .conflict : .unprocessableContent)
-            return try await account(user, notice: .error(error.message), status: status)
+            return try await account(request, user, notice: .error(error.message), status: status)
         }
     }
 

@@ -22,7 +22,7 @@ struct AccountPagesTests {
 
     func audited(_ client: PostgresClient, _ action: String) async throws -> [String] {
         try await client.query("""
-            SELECT entity_id || ' ' || (summary ->> 'sessions_ended') FROM audit_events WHERE action = \(action) ORDER BY id
+            SELECT entity_id || ' ' || coalesce(summary ->> 'sessions_ended', '') FROM audit_events WHERE action = \(action) ORDER BY id
             """).map { try $0.decode(String.self, at: 0) }
     }
 
@@ -128,6 +128,33 @@ struct AccountPagesTests {
                 let again = try await WebClient.signIn(http, "pros.jz", "Temporary-pass-2026")
                 #expect(try await WebClient.page(http, "/app/account", again).contains("id=\"initial-password\""), "set by someone else: to be replaced")
                 #expect(try await audited(client, "user.password_reset") == ["pros.jz 1"])
+            }
+        }
+    }
+
+    @Test("the 账号 page lists where one is signed in; 退出其他登录 ends the others, not this one, and not another person's")
+    func signOutElsewhere() async throws {
+        try await TestDatabase.withClient { client in
+            _ = try await WebPagesTests.world(client)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let here = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
+                let elsewhere = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
+                let colleague = try await WebClient.signIn(http, "pros.lh", WebPagesTests.password)
+                let page = try await WebClient.page(http, "/app/account", here)
+                let listed = AuditPagesTests.rows(page.components(separatedBy: "id=\"sessions\"").last ?? "")
+                #expect(listed.count == 2 && listed.filter { $0.last == "本次登录" }.count == 1, "\(listed)")
+                #expect(page.contains("退出其他 1 处登录"))
+                #expect(try await WebClient.post(http, "/app/account/sessions", ["csrf_token": "forged"], cookie: here.cookie).status == .forbidden)
+                #expect(try await signedOut(http, elsewhere) == false)
+
+                let done = try await WebClient.post(http, "/app/account/sessions", ["csrf_token": here.csrf], cookie: here.cookie)
+                #expect(done.status == .seeOther)
+                let after = try await WebClient.page(http, try #require(done.headers[.location]), here)
+                #expect(after.contains("已退出其他 1 处登录。") && after.contains("没有其他地方的登录。"))
+                #expect(try await signedOut(http, elsewhere))
+                let (hereOut, colleagueOut) = (try await signedOut(http, here), try await signedOut(http, colleague))
+                #expect(!hereOut && !colleagueOut)
+                #expect(try await audited(client, "auth.logout_others").count == 1)
             }
         }
     }

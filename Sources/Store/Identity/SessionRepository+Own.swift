@@ -1,0 +1,46 @@
+import Domain
+import Foundation
+import Postgres
+
+/// One of a person's web sessions that can still be used, as the 账号 page lists it.
+public struct OpenSession: Sendable, Equatable {
+    /// When the person signed in.
+    public var startedAt: Date
+    /// The last request made with it.
+    public var lastSeenAt: Date
+    /// Where the sign-in came from.
+    public var address: String
+    /// The session of the page asking.
+    public var isCurrent: Bool
+}
+
+extension SessionRepository {
+    /// The person's sessions that still work (not ended, idle or expired), newest first;
+    /// `current` is the cookie token of the page asking.
+    public func open(userID: Int, current token: String) async throws -> [OpenSession] {
+        try await client.query("""
+            SELECT created_at, last_seen_at, address, token_sha256 = \(Self.digest(token)) FROM sessions
+            WHERE user_id = \(userID) AND ended_at IS NULL AND expires_at > now()
+              AND last_seen_at > now() - make_interval(secs => \(Double(idleTimeout.components.seconds)))
+            ORDER BY created_at DESC LIMIT 50
+            """).map { row in
+            let (started, seen, address, current) = try row.decode((Date, Date, String, Bool).self)
+            return OpenSession(startedAt: started, lastSeenAt: seen, address: address, isCurrent: current)
+        }
+    }
+
+    /// Ends every session of the person but the one asking (signed in on a shared computer and
+    /// forgot to sign out), audited as `auth.logout_others`. Returns how many ended.
+    public func endOthers(of principal: Principal, keeping token: String, address: String) async throws -> Int {
+        guard let userID = principal.userID else { return 0 }
+        return try await client.withTransaction { connection in
+            let ended = try await connection.query("""
+                UPDATE sessions SET ended_at = now()
+                WHERE user_id = \(userID) AND ended_at IS NULL AND token_sha256 <> \(Self.digest(token))
+                """).affectedRows
+            try await AuditLog.append(AuditEvent(by: principal, action: "auth.logout_others", entity: "session", address: address,
+                                                 summary: ["sessions_ended": String(ended)]), on: connection)
+            return ended
+        }
+    }
+}
