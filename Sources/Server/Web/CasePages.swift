@@ -61,8 +61,9 @@ struct CasePages: Sendable {
         guard AccessPolicy.canWorkCases(user.principal) else { throw WebError.forbidden("只有检察官和院领导有工作队列。") }
         let counts = try await QueueOverview.counts(for: user.principal, using: database)
         let rows: [Markup] = counts.map { q in
-            let badges: Markup = (q.overdue > 0 ? "<span class=\"badge overdue\">逾期 \(q.overdue)</span>" : .empty)
-                + (q.nearDue > 0 ? "<span class=\"badge near\">临期 \(q.nearDue)</span>" : .empty)
+            let list = "/app/cases?stage=\(q.stage.rawValue)&unit=\(q.unit)"
+            let badges: Markup = (q.overdue > 0 ? "<a class=\"badge overdue\" href=\"\(list)&amp;overdue=1\">逾期 \(q.overdue)</a>" : .empty)
+                + (q.nearDue > 0 ? "<a class=\"badge near\" href=\"\(list)&amp;near=1\">临期 \(q.nearDue)</a>" : .empty)
             return """
                 <tr><td>\(q.unitName)</td><td><a href="/app/cases?stage=\(q.stage.rawValue)&amp;unit=\(q.unit)">\(q.stageName)</a></td>
                 <td class="num">\(q.total)</td><td class="num">\(q.waiting)</td><td class="num">\(q.mine)</td><td>\(badges)</td>
@@ -100,6 +101,7 @@ struct CasePages: Sendable {
         filter.includeSubunits = filter.unit != nil && user.principal.has(.leader)
         if query["mine"].map(String.init) == "1" { filter.assigneeID = user.principal.userID ?? -1 }
         if query["overdue"].map(String.init) == "1" { filter.overdue = true }
+        if query["near"].map(String.init) == "1" { filter.nearDue = true }
         filter.sort = query["sort"].flatMap { CaseFilter.Sort(rawValue: String($0)) } ?? .due
         let typed = String(query["q"].map(String.init)?.prefix(CaseFilter.searchLimit) ?? "")
         filter.search = CaseFilter.searchTerm(typed)
@@ -113,7 +115,7 @@ struct CasePages: Sendable {
                 """
         }
         var kept: [String: String] = [:]
-        for key in ["stage", "unit", "mine", "overdue", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
+        for key in ["stage", "unit", "mine", "overdue", "near", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
         kept["q"] = typed
         // The search keeps the list's other filters and order; clearing it keeps them too.
         let hidden: [Markup] = kept.filter { $0.key != "q" && $0.value.isEmpty == false }.sorted { $0.key < $1.key }
@@ -126,7 +128,7 @@ struct CasePages: Sendable {
             <input id="q" name="q" type="search" value="\(typed)" maxlength="\(CaseFilter.searchLimit)" placeholder="企业名称、被反映单位、案件编号或统一社会信用代码">
             <button type="submit">搜索</button>\(typed.isEmpty ? Markup.empty : " <a id=\"search-clear\" href=\"?\(cleared)\">清除</a>")
             </form>
-            <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a> · <a href="\(Self.exportURL(filter))" download>导出 Excel</a></p>
+            <p>\(sortLinks) · <a href="/app/cases?overdue=1">只看逾期</a> · <a href="/app/cases?near=1">只看临期</a> · <a href="\(Self.exportURL(filter))" download>导出 Excel</a></p>
             <table><thead><tr><th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
             <th scope="col">最近期限</th><th scope="col">承办人</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"7\">没有符合条件的案件。</td></tr>"] : rows)</tbody></table>
@@ -141,6 +143,7 @@ struct CasePages: Sendable {
         if let unit = filter.unit { items.append(URLQueryItem(name: "unit", value: unit)) }
         if filter.includeSubunits { items.append(URLQueryItem(name: "subunits", value: "true")) }
         if filter.overdue == true { items.append(URLQueryItem(name: "overdue", value: "true")) }
+        if filter.nearDue == true { items.append(URLQueryItem(name: "near_due", value: "true")) }
         if let assignee = filter.assigneeID { items.append(URLQueryItem(name: "assignee", value: String(assignee))) }
         if let search = filter.search { items.append(URLQueryItem(name: "q", value: search)) }
         var components = URLComponents()

@@ -61,6 +61,7 @@ struct CaseController: Sendable {
         }
         filter.openOnly = try flag("open") ?? false
         filter.overdue = try flag("overdue")
+        filter.nearDue = try flag("near_due")
         filter.petitionRelated = try flag("petition_related")
         filter.partner = query["partner"].map(String.init)
         if let text = query["batch"].map(String.init) {

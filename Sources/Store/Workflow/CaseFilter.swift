@@ -20,6 +20,9 @@ public struct CaseFilter: Sendable, Equatable {
     /// Only open cases (not closed).
     public var openOnly = false
     public var overdue: Bool?
+    /// 临期: open, not paused, and its next deadline within the near-due window (today through
+    /// `WorkflowClock.nearDueUntil`, the badge's rule); false: every other case.
+    public var nearDue: Bool?
     public var petitionRelated: Bool?
     /// A partner's code.
     public var partner: String?
@@ -38,8 +41,9 @@ public struct CaseFilter: Sendable, Equatable {
 
     public init() {}
 
-    /// The `WHERE` conditions (besides scope) over `cases c`, `today` for overdue.
-    func conditions(today: CalendarDate) -> PostgresQuery {
+    /// The `WHERE` conditions (besides scope) over `cases c`: `today` for overdue, and the last
+    /// day of the near-due window.
+    func conditions(today: CalendarDate, nearDueUntil: CalendarDate) -> PostgresQuery {
         var parts: [PostgresQuery] = []
         if let unit {
             parts.append(includeSubunits
@@ -50,7 +54,13 @@ public struct CaseFilter: Sendable, Equatable {
         if openOnly { parts.append("c.stage <> 'closed'") }
         if let overdue {
             let condition: PostgresQuery = "(c.stage <> 'closed' AND c.on_hold_since IS NULL AND c.next_due_on < \(today))"
-            parts.append(overdue ? condition : "NOT " + condition)
+            parts.append(overdue ? condition : "NOT coalesce(" + condition + ", false)")  // no deadline: not overdue
+        }
+        if let nearDue {
+            let condition: PostgresQuery = """
+                (c.stage <> 'closed' AND c.on_hold_since IS NULL AND c.next_due_on BETWEEN \(today) AND \(nearDueUntil))
+                """
+            parts.append(nearDue ? condition : "NOT coalesce(" + condition + ", false)")
         }
         if let petitionRelated { parts.append("c.petition_related IS \(unescaped: petitionRelated ? "TRUE" : "FALSE")") }
         if let partner { parts.append("lower(p.code) = lower(\(partner))") }

@@ -29,7 +29,7 @@ public enum CaseQueries {
             let clock = try await WorkflowClock.read(on: connection)
             let rows = try await connection.query("""
                 SELECT \(unescaped: summaryColumns) \(unescaped: summaryJoins)
-                WHERE \(scope(principal)) AND \(filter.conditions(today: clock.today))
+                WHERE \(scope(principal)) AND \(filter.conditions(today: clock.today, nearDueUntil: clock.nearDueUntil))
                 ORDER BY \(unescaped: filter.orderBy) LIMIT \(filter.limit) OFFSET \(filter.offset)
                 """)
             var summaries = try rows.map { try decodeSummary($0, clock: clock) }
