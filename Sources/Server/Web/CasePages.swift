@@ -61,11 +61,11 @@ struct CasePages: Sendable {
         guard AccessPolicy.canWorkCases(user.principal) else { throw WebError.forbidden("只有检察官和院领导有工作队列。") }
         let counts = try await QueueOverview.counts(for: user.principal, using: database)
         let rows: [Markup] = counts.map { q in
-            let list = "/app/cases?stage=\(q.stage.rawValue)&unit=\(q.unit)"
+            let list = "/app/cases?stage=\(q.stage.rawValue)&unit=\(q.unit)&subunits=0"
             let badges: Markup = (q.overdue > 0 ? "<a class=\"badge overdue\" href=\"\(list)&amp;overdue=1\">逾期 \(q.overdue)</a>" : .empty)
                 + (q.nearDue > 0 ? "<a class=\"badge near\" href=\"\(list)&amp;near=1\">临期 \(q.nearDue)</a>" : .empty)
             return """
-                <tr><td>\(q.unitName)</td><td><a href="/app/cases?stage=\(q.stage.rawValue)&amp;unit=\(q.unit)">\(q.stageName)</a></td>
+                <tr><td>\(q.unitName)</td><td><a href="\(list)">\(q.stageName)</a></td>
                 <td class="num">\(q.total)</td><td class="num">\(q.waiting)</td><td class="num">\(q.mine)</td><td>\(badges)</td>
                 <td><form method="post" action="/app/queues/claim">\(user.csrfField)<input type="hidden" name="unit" value="\(q.unit)">\
                 <input type="hidden" name="stage" value="\(q.stage.rawValue)"><button type="submit"\(q.waiting == 0 ? " disabled" : "")>领取下一件</button></form></td></tr>
@@ -98,7 +98,9 @@ struct CasePages: Sendable {
         filter.offset = (page - 1) * Self.pageSize
         filter.stage = query["stage"].flatMap { Stage(rawValue: String($0)) }
         filter.unit = query["unit"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        filter.includeSubunits = filter.unit != nil && user.principal.has(.leader)
+        // A leader's unit filter covers the units below too, except from a queue's row (`subunits=0`),
+        // whose counts are the unit's own.
+        filter.includeSubunits = filter.unit != nil && user.principal.has(.leader) && query["subunits"].map(String.init) != "0"
         if query["mine"].map(String.init) == "1" { filter.assigneeID = user.principal.userID ?? -1 }
         if query["overdue"].map(String.init) == "1" { filter.overdue = true }
         if query["near"].map(String.init) == "1" { filter.nearDue = true }
@@ -115,7 +117,7 @@ struct CasePages: Sendable {
                 """
         }
         var kept: [String: String] = [:]
-        for key in ["stage", "unit", "mine", "overdue", "near", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
+        for key in ["stage", "unit", "subunits", "mine", "overdue", "near", "sort"] { kept[key] = query[Substring(key)].map(String.init) }
         kept["q"] = typed
         // The search keeps the list's other filters and order; clearing it keeps them too.
         let hidden: [Markup] = kept.filter { $0.key != "q" && $0.value.isEmpty == false }.sorted { $0.key < $1.key }

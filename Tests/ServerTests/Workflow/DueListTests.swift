@@ -18,13 +18,16 @@ struct DueListTests {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
             try await world.upload(WorkflowWorld.rows(4, prefix: "N", petition: true))
+            try await world.upload(WorkflowWorld.rows(1, prefix: "L", petition: true, region: "凌海"))  // a unit below 锦州
             let ids = try await (1...4).asyncMap { try await world.caseID("N-\($0)") }
+            let below = try await world.caseID("L-1")
             let clock = try await client.withConnection { try await WorkflowClock.read(on: $0) }
             try await client.query("UPDATE case_deadlines SET due_on = due_on - 400 WHERE case_id = \(ids[0])")        // 逾期
             try await client.query("UPDATE case_deadlines SET due_on = \(clock.nearDueUntil) WHERE case_id = \(ids[1])") // 临期, the window's last day
             try await client.query("UPDATE case_deadlines SET due_on = \(clock.calendar.adding(workingDays: 1, to: clock.nearDueUntil)) WHERE case_id = \(ids[2])")
             try await client.query("UPDATE case_deadlines SET closed_on = \(clock.today), closed_at = now() WHERE case_id = \(ids[3])")    // every deadline met
-            try await client.query("SELECT refresh_next_due(\(ids)::bigint[])")
+            try await client.query("UPDATE case_deadlines SET due_on = \(clock.today) WHERE case_id = \(below)")
+            try await client.query("SELECT refresh_next_due(\(ids + [below])::bigint[])")
 
             let office = try await world.principal("office")
             func refs(_ change: (inout CaseFilter) -> Void) async throws -> [String] {
@@ -33,12 +36,12 @@ struct DueListTests {
                 change(&filter)
                 return try await CaseQueries.list(filter, for: office, using: client).map(\.externalRef)
             }
-            #expect(try await refs { $0.nearDue = true } == ["N-2"])
+            #expect(try await refs { $0.nearDue = true } == ["N-2", "L-1"])
             #expect(try await refs { $0.nearDue = false } == ["N-1", "N-3", "N-4"])
             #expect(try await refs { $0.overdue = true } == ["N-1"])
-            #expect(try await refs { $0.overdue = false } == ["N-2", "N-3", "N-4"], "a case whose deadlines are all met is not overdue")
+            #expect(try await refs { $0.overdue = false } == ["N-2", "N-3", "N-4", "L-1"], "a case whose deadlines are all met is not overdue")
             let flagged = try await CaseQueries.list(CaseFilter(), for: office, using: client)
-            #expect(flagged.filter(\.nearDue).map(\.externalRef) == ["N-2"] && flagged.filter(\.overdue).map(\.externalRef) == ["N-1"],
+            #expect(Set(flagged.filter(\.nearDue).map(\.externalRef)) == ["N-2", "L-1"] && flagged.filter(\.overdue).map(\.externalRef) == ["N-1"],
                     "the list's badges follow the same rule")
 
             try await ServerHarness.application(client: client).test(.router) { http in
@@ -54,6 +57,10 @@ struct DueListTests {
                 #expect(href.hasSuffix("&near=1"), "\(href)")
                 let list = try await WebClient.page(http, href, leader)
                 #expect(list.contains(">N-2</a>") && !list.contains(">N-1</a>") && !list.contains(">N-3</a>"), "the badge opens its cases")
+                #expect(!list.contains(">L-1</a>"), "锦州's own queue: not 凌海's near case, which 凌海's row counts")
+                #expect(queues.contains("unit=210781&amp;subunits=0&amp;near=1\">临期 1</a>"))
+                let wider = try await WebClient.page(http, "/app/cases?unit=210700&near=1", leader)
+                #expect(wider.contains(">N-2</a>") && wider.contains(">L-1</a>"), "the list's own unit filter still covers the units below")
                 #expect(list.contains("near_due=true"), "the Excel export keeps the filter")
                 #expect(queues.contains("&amp;overdue=1\">逾期 1</a>"))
             }
