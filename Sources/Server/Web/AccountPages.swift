@@ -7,7 +7,8 @@ import Store
 
 /// Passwords: every signed-in person changes their own on the 账号 page (the current one
 /// first, checked and throttled like a login); an administrator gives someone who forgot theirs
-/// a new initial password on the users page. Either way the person's other sessions end, and
+/// a new initial password on the users page. Either way the person's other sessions end (the
+/// changing browser's own continues under a new token), and
 /// the repositories audit it (`user.password_change`, `user.password_reset`). The page also
 /// lists where the person is signed in and signs out everywhere else on request.
 struct AccountPages: Sendable {
@@ -111,7 +112,12 @@ struct AccountPages: Sendable {
                 userID: id, from: stored, to: try await passwords.hash(new), keepingSession: token,
                 by: AuditEvent(by: user.principal, action: "user.password_change", address: context.clientAddress))
             let others = ended > 0 ? "您在其他地方的 \(ended) 个登录已退出。" : ""
-            return WebPage.redirect(to: "/app/account", notice: .success("密码已修改。\(others)"))
+            var response = WebPage.redirect(to: "/app/account", notice: .success("密码已修改。\(others)"))
+            // This browser continues under a new session: a copy of the old cookie is worth nothing now.
+            if let issued = try await SessionRepository(client: database).rotate(token: token) {
+                response.setCookie(SessionController.cookie(issued.token, for: request))
+            }
+            return response
         } catch let error as IdentityError {
             let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : (error.kind == .conflict ? .conflict : .unprocessableContent)
             return try await account(request, user, notice: .error(error.message), status: status)

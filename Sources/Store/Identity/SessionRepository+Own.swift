@@ -43,4 +43,26 @@ extension SessionRepository {
             return ended
         }
     }
+
+    /// Replaces the session `token` by a new one for the same person (after a password change:
+    /// whoever had copied the old cookie loses it too). The old session ends; the new one gets
+    /// the full lifetime. Nil when `token` is no usable session.
+    public func rotate(token: String) async throws -> Issued? {
+        let fresh = Base32.random(bytes: 32)
+        let csrf = Base32.random(bytes: 20)
+        return try await client.withTransaction { connection in
+            guard try await connection.query("""
+                WITH old AS (
+                    UPDATE sessions SET ended_at = now()
+                    WHERE token_sha256 = \(Self.digest(token)) AND ended_at IS NULL AND expires_at > now()
+                    RETURNING user_id, address
+                )
+                INSERT INTO sessions (token_sha256, user_id, csrf_token, address, expires_at)
+                SELECT \(Self.digest(fresh)), user_id, \(csrf), address,
+                       now() + make_interval(secs => \(Double(absoluteLifetime.components.seconds))) FROM old
+                RETURNING user_id
+                """).isEmpty == false else { return nil }
+            return Issued(token: fresh, csrfToken: csrf)
+        }
+    }
 }

@@ -31,7 +31,11 @@ enum WebClient {
     static func signIn(_ http: any TestClientProtocol, _ login: String, _ password: String) async throws -> Session {
         let response = try await post(http, "/login", ["login": login, "password": password])
         guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else { throw Failure("login failed: \(response.status)") }
-        let cookie = String(setCookie.split(separator: ";")[0])
+        return try await session(http, cookie: String(setCookie.split(separator: ";")[0]))
+    }
+
+    /// The session of a cookie, with the CSRF token read from a page.
+    static func session(_ http: any TestClientProtocol, cookie: String) async throws -> Session {
         let page = String(buffer: try await http.execute(uri: "/app/reports/weekly", method: .get, headers: [.cookie: cookie]).body)
         guard let range = page.range(of: #"name="csrf_token" value="([A-Za-z0-9]+)""#, options: .regularExpression) else {
             throw Failure("no CSRF token on the page")
