@@ -131,12 +131,13 @@ struct AdminPages: Sendable {
                        status: HTTPResponse.Status = .ok) async throws -> Response {
         let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
         let list = try await UserRepository(client: database).list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+        let initial = try await UserRepository(client: database).withInitialPassword(list.map(\.login))
         let rows: [Markup] = list.prefix(Self.pageSize).map { u in
             let boxes: [Markup] = Role.allCases.map { role in
                 "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"\(role.rawValue)\"\(u.roles.contains(role) ? " checked" : "")> \(role.chineseName)</label>"
             }
             return """
-                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(u.unitCode ?? u.partnerCode ?? "—")</td><td>\(u.disabled ? "已停用" : "在用")\(statusForm(u, user))</td>
+                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(u.unitCode ?? u.partnerCode ?? "—")</td><td>\(u.disabled ? "已停用" : "在用")\(initial.contains(u.login) ? "<br><span class=\"badge near\">初始密码未改</span>" : Markup.empty)\(statusForm(u, user))</td>
                 <td><form method="post" action="/app/admin/users/\(u.login)/roles">\(user.csrfField)\(boxes)<button type="submit" class="secondary">保存角色</button></form></td></tr>
                 """
         }

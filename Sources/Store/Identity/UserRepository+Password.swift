@@ -37,6 +37,14 @@ extension UserRepository {
         return (hash, PasswordState(changedAt: changedAt, isInitial: initial, exists: hash != nil))
     }
 
+    /// Of these logins, the ones whose password is still an initial one someone else set (the
+    /// users page marks them, so an administrator can remind them).
+    public func withInitialPassword(_ logins: [String]) async throws -> Set<String> {
+        guard !logins.isEmpty else { return [] }
+        return Set(try await client.query("SELECT login FROM users WHERE password_is_initial AND login = ANY(\(logins))")
+            .map { try $0.decode(String.self, at: 0) })
+    }
+
     /// A person replaces their own password, audited as `user.password_change`.
     ///
     /// `expected` is the hash the caller verified the current password against: when it is no

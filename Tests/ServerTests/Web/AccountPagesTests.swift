@@ -112,7 +112,10 @@ struct AccountPagesTests {
                 #expect(changed.status == .seeOther)
                 let prosNow = try await WebClient.session(http, cookie: try #require(changed.headers[.setCookie].map { String($0.split(separator: ";")[0]) }))
                 let admin = try await WebClient.signIn(http, "admin", WebPagesTests.password)
-                #expect(try await WebClient.page(http, "/app/admin/users", admin).contains("action=\"/app/admin/users/password\""))
+                let users = try await WebClient.page(http, "/app/admin/users", admin)
+                #expect(users.contains("action=\"/app/admin/users/password\""))
+                let rowOf = { (login: String) in users.components(separatedBy: "<tr>").first { $0.contains("<td>\(login)</td>") } ?? "" }
+                #expect(!rowOf("pros.jz").contains("初始密码未改") && rowOf("pros.lh").contains("初始密码未改"), "who still has the password an administrator gave")
                 func reset(_ login: String, _ password: String, as session: WebClient.Session) async throws -> (TestResponse, String) {
                     let response = try await WebClient.post(http, "/app/admin/users/password",
                                                             ["login": login, "password": password, "csrf_token": session.csrf], cookie: session.cookie)
