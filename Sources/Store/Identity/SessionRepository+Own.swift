@@ -30,14 +30,20 @@ extension SessionRepository {
     }
 
     /// Ends every session of the person but the one asking (signed in on a shared computer and
-    /// forgot to sign out), audited as `auth.logout_others`. Returns how many ended.
+    /// forgot to sign out), audited as `auth.logout_others`. Returns how many of them could still
+    /// be used — the ones `open` lists; idled or expired ones are ended too but not counted.
     public func endOthers(of principal: Principal, keeping token: String, address: String) async throws -> Int {
         guard let userID = principal.userID else { return 0 }
         return try await client.withTransaction { connection in
             let ended = try await connection.query("""
-                UPDATE sessions SET ended_at = now()
-                WHERE user_id = \(userID) AND ended_at IS NULL AND token_sha256 <> \(Self.digest(token))
-                """).affectedRows
+                WITH ended AS (
+                    UPDATE sessions SET ended_at = now()
+                    WHERE user_id = \(userID) AND ended_at IS NULL AND token_sha256 <> \(Self.digest(token))
+                    RETURNING expires_at, last_seen_at
+                )
+                SELECT count(*) FROM ended WHERE expires_at > now()
+                  AND last_seen_at > now() - make_interval(secs => \(Double(idleTimeout.components.seconds)))
+                """)[0].decode(Int.self, at: 0)
             try await AuditLog.append(AuditEvent(by: principal, action: "auth.logout_others", entity: "session", address: address,
                                                  summary: ["sessions_ended": String(ended)]), on: connection)
             return ended

@@ -147,6 +147,8 @@ struct AccountPagesTests {
                 let here = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
                 let elsewhere = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
                 let colleague = try await WebClient.signIn(http, "pros.lh", WebPagesTests.password)
+                let idle = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
+                try await client.query("UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = (SELECT id FROM users WHERE login = 'pros.jz') AND csrf_token = \(idle.csrf)")
                 let page = try await WebClient.page(http, "/app/account", here)
                 let listed = AuditPagesTests.rows(page.components(separatedBy: "id=\"sessions\"").last ?? "")
                 #expect(listed.count == 2 && listed.filter { $0.last == "本次登录" }.count == 1, "\(listed)")
