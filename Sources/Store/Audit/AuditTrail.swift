@@ -58,12 +58,11 @@ public struct AuditTrail: Sendable {
         if let through = filter.through {
             conditions.append("occurred_at < ((\(through.description)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')")
         }
-        var query: PostgresQuery = """
+        let matching: PostgresQuery = conditions.isEmpty ? "TRUE" : PostgresQuery.joined(conditions, separator: " AND ")
+        return try await client.query("""
             SELECT id, occurred_at, actor, actor_label, action, entity, entity_id, address, summary::text FROM audit_events
-            """
-        for (index, condition) in conditions.enumerated() { query = query + (index == 0 ? " WHERE " : " AND ") + condition }
-        query = query + " ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)"
-        return try await client.query(query).map { row in
+            WHERE \(matching) ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
+            """).map { row in
             let (id, at, actor, label, action, entity, entityID, address, summary) =
                 try row.decode((Int64, Date, String, String, String, String, String, String, String).self)
             return AuditEntry(id: id, occurredAt: at, event: AuditEvent(actor: actor, actorLabel: label, action: action, entity: entity,
