@@ -214,6 +214,21 @@ def main():
         login(driver, "leader.a")
         driver.get(BASE + "/app/cases")
         check(case_url.rsplit("/", 1)[1] in driver.find_element(By.TAG_NAME, "table").get_attribute("innerHTML"), "the leader's case list shows the unit's case")
+        # The list's filters: 已化解 and 涉信访 keep the case; 非涉信访 then drops it, keeping the stage.
+        filters = driver.find_element(By.ID, "case-filters")
+        Select(filters.find_element(By.NAME, "stage")).select_by_value("resolved")
+        Select(filters.find_element(By.NAME, "petition")).select_by_value("1")
+        click_and_wait(driver, filters.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        cells = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table#cases tbody tr")]
+        check("stage=resolved" in driver.current_url and "petition=1" in driver.current_url
+              and f'/app/cases/{case_url.rsplit("/", 1)[1]}"' in driver.find_element(By.ID, "cases").get_attribute("innerHTML")
+              and cells and all("已化解" in c and "涉信访" in c and "非涉信访" not in c for c in cells), f"the filter form narrows the list: {cells}")
+        shot(driver, "leader-filtered")
+        filters = driver.find_element(By.ID, "case-filters")
+        check(Select(filters.find_element(By.NAME, "stage")).first_selected_option.text == "已化解", "the form keeps what was chosen")
+        Select(filters.find_element(By.NAME, "petition")).select_by_value("0")
+        click_and_wait(driver, filters.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check("没有符合条件的案件" in driver.page_source and "stage=resolved" in driver.current_url, "非涉信访 among the resolved: none")
         driver.get(case_url)
 
         def assign(form):

@@ -78,11 +78,15 @@ struct AuditPages: Sendable {
     }
 
     private static func row(_ entry: AuditEntry) -> Markup {
-        let summary = entry.event.summary.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "，")
+        // Each detail in Chinese; the recorded `key=value` is its tooltip.
+        let items: [Markup] = AuditSummaryNames.items(action: entry.event.action, summary: entry.event.summary).map {
+            "<span title=\"\($0.raw)\">\($0.name)：\($0.value)</span>"
+        }
+        let summary = Markup(items, separator: "；")
         return """
             <tr><td>\(ShanghaiTime.second(entry.occurredAt))</td><td>\(entry.event.actorLabel.isEmpty ? entry.event.actor : entry.event.actorLabel)</td>\
             <td>\(AuditActionNames.name(entry.event.action))<br><code>\(entry.event.action)</code></td><td>\(thing(entry))</td>\
-            <td>\(entry.event.address.isEmpty ? "—" : entry.event.address)</td><td>\(summary.isEmpty ? "—" : summary)</td></tr>
+            <td>\(entry.event.address.isEmpty ? "—" : entry.event.address)</td><td>\(items.isEmpty ? "—" : summary)</td></tr>
             """
     }
 

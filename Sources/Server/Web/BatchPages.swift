@@ -140,6 +140,7 @@ struct BatchPages: Sendable {
             <div><dt>疑似重复</dt><dd>\(c.duplicate)</dd></div><div><dt>拒绝</dt><dd id="count-rejected">\(c.rejected)</dd></div>
             <div><dt>含警告</dt><dd>\(c.warnings)</dd></div>
             </dl>
+            \(Self.casesLink(summary, user: user))
             \(Self.fileFacts(summary))
             \(summary.errorMessage.map { Markup("<p class=\"notice error\">\($0)</p>") } ?? .empty)
             <h2>问题行</h2>
@@ -153,6 +154,15 @@ struct BatchPages: Sendable {
             \(cut)
             <p><a href="/app/batches">返回批次列表</a></p>
             """)
+    }
+
+    /// The cases the batch created or last corrected, for those with the case list (the office,
+    /// administrators); the list shows only what each may see.
+    static func casesLink(_ summary: BatchSummary, user: WebUser) -> Markup {
+        let c = summary.counts
+        guard let id = summary.batchID, c.accepted + c.updated + c.duplicate > 0,
+              user.principal.has(.office) || user.principal.has(.admin) || user.principal.has(.leader) else { return .empty }
+        return "<p id=\"batch-cases\"><a href=\"/app/cases?batch=\(id)\">查看本批案件</a>（新增、更正和疑似重复的案件）</p>"
     }
 
     /// When, from whom and what file: the facts a partner checks before asking "did it arrive?".
@@ -183,24 +193,5 @@ struct BatchPages: Sendable {
         case "dry_run": "试运行（未保存）"
         default: status
         }
-    }
-}
-
-/// "上一页 / 下一页" links of a server-paged list.
-enum WebPaging {
-    static func links(path: String, query: [String: String], page: Int, hasMore: Bool) -> Markup {
-        func url(_ target: Int) -> String {
-            var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-            items.append(URLQueryItem(name: "page", value: String(target)))
-            var components = URLComponents()
-            components.path = path
-            components.queryItems = items
-            return components.string ?? path
-        }
-        var parts: [Markup] = []
-        if page > 1 { parts.append("<a rel=\"prev\" href=\"\(url(page - 1))\">上一页</a>") }
-        parts.append("<span>第 \(page) 页</span>")
-        if hasMore { parts.append("<a rel=\"next\" href=\"\(url(page + 1))\">下一页</a>") }
-        return "<nav class=\"pager\" aria-label=\"分页\">\(parts)</nav>"
     }
 }

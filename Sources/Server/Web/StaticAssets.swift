@@ -71,6 +71,7 @@ enum StaticAssets {
         form.search label{margin:0}form.search input{max-width:28rem}form.search button{margin:0}
         form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1rem;align-items:end}
         form.filters label{margin:.3rem 0 .1rem}form.filters input,form.filters select{width:100%}form.filters button{margin:.6rem 0 0;justify-self:start}
+        form.filters .wide{grid-column:span 2}form.filters label.check input{width:auto}form.filters button+a{margin-left:.8rem}
         @media print{header.top,form,.pager{display:none}body{background:#fff}.card{border:none}}
         """
 }

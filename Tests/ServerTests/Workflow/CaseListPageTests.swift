@@ -1,0 +1,100 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Server
+import Store
+import Testing
+import TestSupport
+
+/// The case list page's filters, as a leader or the office narrows the list: by stage, triage,
+/// deadline, holder, procuratorate, batch and 典型案例 — each kept by the form, the sort and
+/// page links and the Excel export, and a wrong value said in Chinese instead of ignored.
+@Suite("case list page")
+struct CaseListPageTests {
+    /// The 案件编号 of the cases a list page shows, in order.
+    static func refs(_ html: String) -> [String] {
+        html.matches(of: #/<a href="/app/cases/\d+">([^<]+)</a>/#).map { String($0.output.1) }
+    }
+
+    @Test("each filter narrows the list within the viewer's scope, and the form, links and export keep it")
+    func filters() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "P", petition: true) + WorkflowWorld.rows(2, prefix: "N", petition: false))
+            let lingHai = try await world.upload(WorkflowWorld.rows(1, prefix: "L", petition: true, region: "凌海"))
+            _ = try await world.caseInReview("R")
+            let prosecutor = try await world.principal("pros.jz")
+            let claimed = try #require(try await CaseQueue.claimNext(unit: nil, stage: .triage, by: prosecutor, address: "t", using: client))
+            let claimedRef = try await client.query("SELECT external_ref FROM cases WHERE id = \(claimed)")[0].decode(String.self, at: 0)
+            try await client.query("UPDATE cases SET typical_summary = '典型' WHERE external_ref = 'N-2'")
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                func list(_ query: String, _ session: WebClient.Session) async throws -> [String] {
+                    Self.refs(try await WebClient.page(http, "/app/cases?\(query)", session)).sorted()
+                }
+                #expect(try await list("", leader) == ["L-1", "N-1", "N-2", "P-1", "P-2", "R-1"])
+                #expect(try await list("petition=1", leader) == ["L-1", "P-1", "P-2", "R-1"])
+                #expect(try await list("petition=0", leader) == ["N-1", "N-2"])
+                #expect(try await list("stage=review", leader) == ["R-1"])
+                #expect(try await list("stage=triage&petition=1", leader) == ["L-1", "P-1", "P-2"])
+                #expect(try await list("unit=210781", leader) == ["L-1"])
+                #expect(try await list("unit=210700&subunits=0", leader) == ["N-1", "N-2", "P-1", "P-2", "R-1"], "仅本院")
+                #expect(try await list("unit=210700", leader) == ["L-1", "N-1", "N-2", "P-1", "P-2", "R-1"], "含下级院")
+                #expect(try await list("batch=\(lingHai.batchID ?? 0)", leader) == ["L-1"])
+                #expect(try await list("typical=1", leader) == ["N-2"])
+                let unheld = try await list("holder=none", leader)
+                #expect(unheld.count >= 4 && !unheld.contains(claimedRef), "\(unheld)")
+
+                let page = try await WebClient.page(http, "/app/cases?petition=0&stage=open&sort=newest", leader)
+                #expect(page.contains("<option value=\"0\" selected>非涉信访</option>") && page.contains("<option value=\"open\" selected>"))
+                #expect(page.contains("petition_related=false") && page.contains("open=true") && page.contains("sort=newest"), "the export lists what the page lists")
+                #expect(page.contains("href=\"?petition=0&amp;stage=open\">最早到期</a>") && page.contains("<strong>最新受理</strong>"),
+                        "the other order keeps the filters")
+                #expect(page.contains("<option value=\"210781\">　　凌海市人民检察院</option>") && !page.contains("沈阳"),
+                        "a leader picks among the procuratorates in scope")
+
+                let office = try await WebClient.signIn(http, "office", WebPagesTests.password)
+                #expect(try await list("unit=210700", office).contains("L-1"), "the office's choice of a city covers its counties too")
+                #expect(try await list("unit=210700&subunits=0", office).contains("L-1") == false)
+                let admin = try await WebClient.signIn(http, "admin", WebPagesTests.password)
+                let batch = try await WebClient.page(http, "/app/batches/\(lingHai.batchID ?? 0)", admin)
+                #expect(batch.contains("<a href=\"/app/cases?batch=\(lingHai.batchID ?? 0)\">查看本批案件</a>"))
+
+                let own = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
+                #expect(try await list("holder=mine", own) == [claimedRef])
+                let mine = try await WebClient.page(http, "/app/cases?mine=1", own)
+                #expect(Self.refs(mine) == [claimedRef] && mine.contains("<h1>我的案件</h1>") && mine.contains("<option value=\"mine\" selected>"),
+                        "the navigation bar's older link means the same")
+                #expect(!mine.contains("<select id=\"unit\""), "one procuratorate: no choice to offer")
+                #expect(try await list("unit=210781", own) == [], "a procuratorate outside one's scope lists nothing")
+            }
+        }
+    }
+
+    @Test("a wrong filter value is said in Chinese, marked on its field, and lists nothing instead of everything")
+    func wrongValues() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "P", petition: true))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                for (query, marked, message) in [("petition=2", "name=\"petition\" aria-invalid=\"true\"", "分流应为涉信访"),
+                                                  ("stage=done", "name=\"stage\" aria-invalid=\"true\"", "没有名为“done”的阶段"),
+                                                  ("batch=-3", "value=\"-3\" aria-invalid=\"true\"", "批次编号应为正整数"),
+                                                  ("due=late", "name=\"due\" aria-invalid=\"true\"", "期限应为逾期"),
+                                                  ("holder=you", "name=\"holder\" aria-invalid=\"true\"", "承办应为"),
+                                                  ("typical=yes", "name=\"typical\" type=\"checkbox\" value=\"1\" aria-invalid=\"true\"", "典型案例应为 1")] {
+                    let response = try await http.execute(uri: "/app/cases?\(query)", method: .get, headers: [.cookie: leader.cookie])
+                    let html = String(buffer: response.body)
+                    #expect(response.status == .unprocessableContent, "\(query)")
+                    #expect(html.contains(message) && Self.refs(html).isEmpty, "\(query)")
+                    #expect(html.contains(marked), "\(query): the field is marked")
+                }
+                let batch = String(buffer: try await http.execute(uri: "/app/cases?batch=x", method: .get, headers: [.cookie: leader.cookie]).body)
+                #expect(batch.contains("value=\"x\" aria-invalid=\"true\""), "what was typed stays, marked")
+            }
+        }
+    }
+}
