@@ -15,6 +15,9 @@ extension CasePages {
         filter.limit = Self.pageSize + 1
         filter.offset = (asked.page - 1) * Self.pageSize
         let cases = asked.problems.isEmpty ? try await CaseQueries.list(filter, for: user.principal, using: database) : []
+        // The count only when the page is full: otherwise the rows shown are all there is.
+        let total = asked.page == 1 && cases.count <= Self.pageSize ? cases.count
+            : asked.problems.isEmpty ? try await CaseQueries.count(asked.filter, for: user.principal, using: database) : 0
         let units = try await UnitRepository(client: database).list(for: user.principal)
         let rows: [Markup] = cases.prefix(Self.pageSize).map(Self.row)
         let empty: Markup = asked.narrows ? "<tr><td colspan=\"7\">没有符合条件的案件。</td></tr>" : "<tr><td colspan=\"7\">还没有案件。</td></tr>"
@@ -22,7 +25,9 @@ extension CasePages {
         let orders: [Markup] = [("", "最早到期"), (CaseFilter.Sort.newest.rawValue, "最新受理")].map { sort, name in
             asked.kept["sort", default: ""] == sort ? "<strong>\(name)</strong>" : "<a href=\"?\(asked.query(["sort": sort]))\">\(name)</a>"
         }
-        let sortLinks: Markup = "排序：\(orders[0]) · \(orders[1])　　<a href=\"\(asked.exportURL)\" download>导出 Excel</a>"
+        let sortLinks: Markup = """
+            <strong id="case-count">共 \(total) 件</strong>　　排序：\(orders[0]) · \(orders[1])　　<a href="\(asked.exportURL)" download>导出 Excel</a>
+            """
         return WebPage.render(asked.isMine ? "我的案件" : "案件列表", user: user,
                               notice: asked.problems.isEmpty ? WebPage.Notice.from(request) : .error(asked.problems.map(\.message).joined(separator: " ")),
                               status: asked.problems.isEmpty ? .ok : .unprocessableContent, body: """

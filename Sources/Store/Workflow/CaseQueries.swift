@@ -39,6 +39,17 @@ public enum CaseQueries {
         }
     }
 
+    /// How many cases match `filter` that the principal may see (its paging ignored).
+    public static func count(_ filter: CaseFilter, for principal: Principal, using client: PostgresClient) async throws -> Int {
+        try await client.withConnection { connection in
+            let clock = try await WorkflowClock.read(on: connection)
+            return try await connection.query("""
+                SELECT count(*) FROM cases c JOIN partners p ON p.id = c.partner_id
+                WHERE \(scope(principal)) AND \(filter.conditions(today: clock.today, nearDueUntil: clock.nearDueUntil))
+                """)[0].decode(Int.self, at: 0)
+        }
+    }
+
     /// The stage changes the principal may make now (none when they may not act on it).
     static func available(_ summary: CaseSummary, for principal: Principal) -> [AvailableTransition] {
         guard AccessPolicy.canWorkCases(principal), !summary.onHold,

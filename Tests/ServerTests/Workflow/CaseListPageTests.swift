@@ -73,6 +73,25 @@ struct CaseListPageTests {
         }
     }
 
+    @Test("the list says how many cases match, on every page")
+    func counts() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(27, prefix: "P", petition: true) + WorkflowWorld.rows(3, prefix: "N", petition: false))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                let first = try await WebClient.page(http, "/app/cases?petition=1", leader)
+                #expect(Self.refs(first).count == 25 && first.contains("<strong id=\"case-count\">共 27 件</strong>"))
+                let second = try await WebClient.page(http, "/app/cases?petition=1&page=2", leader)
+                #expect(Self.refs(second).count == 2 && second.contains("共 27 件"), "a later page counts them all too")
+                #expect(try await WebClient.page(http, "/app/cases?petition=0", leader).contains("共 3 件"))
+                #expect(try await WebClient.page(http, "/app/cases", leader).contains("共 30 件"))
+                let outside = try await WebClient.signIn(http, "pros.sy", WebPagesTests.password)
+                #expect(try await WebClient.page(http, "/app/cases?page=2", outside).contains("共 0 件"), "counted within scope (a later page asks the database)")
+            }
+        }
+    }
+
     @Test("a wrong filter value is said in Chinese, marked on its field, and lists nothing instead of everything")
     func wrongValues() async throws {
         try await TestDatabase.withClient { client in
