@@ -131,7 +131,7 @@ struct IdentityCommandTests {
 
         let reset = try await ChildProcess.run([huqi, "user", "password", "Admin.One", "--password-stdin", "--bcrypt-cost", "4"],
                                                environment: env, input: "a new password 1\n")
-        #expect(reset.status == 0 && reset.stdout.contains("已为 admin.one 设置新的初始密码，结束了 1 个网页登录"), "\(reset.stdout) \(reset.stderr)")
+        #expect(reset.status == 0 && reset.stdout.contains("已为 admin.one 设置新的初始密码，结束了 1 个网页登录。本人登录后须先在“账号”页修改"), "\(reset.stdout) \(reset.stderr)")
         let after = try await stored()
         #expect(after != before && after.hasPrefix("$2") && !after.contains("a new password"))
         #expect(try await PasswordHasher(cost: 4).verify("a new password 1", against: after))

@@ -20,6 +20,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// extends their idle timeout).
     let caches: ReadCaches
 
+    /// What a session still signed in with an initial password may call.
+    static let openWithInitialPassword: Set<String> = ["GET /api/v1/me", "POST /api/v1/session", "DELETE /api/v1/session"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         do {
@@ -32,7 +35,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 context.principal = try await caches.principal(forKey: presented) { try await keys.authenticateWithExpiry(presented) }
                 context.credential = .apiKey
             } else if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
-                let (principal, csrf, _) = try await sessions.resolve(token: token)
+                let (principal, csrf, initial) = try await sessions.resolve(token: token)
+                // Signed in with an administrator's initial password: who one is and signing
+                // out, nothing else, until it is replaced (the 账号 page).
+                if initial, !Self.openWithInitialPassword.contains("\(request.method.rawValue) \(request.uri.path)") {
+                    throw IdentityError.passwordInitial
+                }
                 context.principal = principal
                 context.credential = .session(token: token, csrfToken: csrf)
                 if ![.get, .head, .options].contains(request.method), request.headers[Self.csrfHeader] != csrf {

@@ -128,7 +128,7 @@ struct AccountPages: Sendable {
     static func resetCard(_ user: WebUser) -> Markup {
         """
         <form class="card narrow" method="post" action="/app/admin/users/password">\(user.csrfField)<h2>重置密码</h2>
-        <p class="hint">用户忘记密码时使用：设置新的初始密码并结束其所有登录，请当面或电话告知本人；本人登录后，页面会提示其改为只有自己知道的密码。</p>
+        <p class="hint">用户忘记密码时使用：设置新的初始密码并结束其所有登录，请当面或电话告知本人；本人登录后须先改为只有自己知道的密码，才能使用其他功能。</p>
         <label for="reset-login">登录名</label><input id="reset-login" name="login" required>
         <label for="reset-password">新的初始密码（至少 \(PasswordRules.minimumLength) 个字符）</label><input id="reset-password" name="password" type="password" autocomplete="new-password" required>
         <button type="submit" class="secondary">重置密码</button></form>
@@ -146,7 +146,7 @@ struct AccountPages: Sendable {
                 login: login, to: try await passwords.hash(password), actorUserID: user.principal.userID,
                 by: AuditEvent(by: user.principal, action: "user.password_reset", address: context.clientAddress))
             return WebPage.redirect(to: "/app/admin/users",
-                                    notice: .success("已为 \(login) 设置新的初始密码，结束了 \(ended) 个登录会话。请告知本人登录后修改。"))
+                                    notice: .success("已为 \(login) 设置新的初始密码，结束了 \(ended) 个登录会话。请告知本人：登录后须先修改密码。"))
         } catch let error as IdentityError {
             return WebPage.redirect(to: "/app/admin/users", notice: .error(error.message))
         }

@@ -50,7 +50,7 @@ enum WebPage {
 
     /// Shown on every page while the person's password is one an administrator set.
     static let initialPasswordNotice: Markup = """
-        <p class="notice warning" id="initial-password">您的密码是管理员设置的初始密码，请到<a href="/app/account">账号</a>页改为只有您知道的密码。</p>
+        <p class="notice warning" id="initial-password">您的密码是管理员设置的初始密码，须先在<a href="/app/account">账号</a>页改为只有您知道的密码，才能使用其他功能。</p>
         """
 
     /// A page saying what went wrong (404, 403, …), in the same frame.

@@ -105,11 +105,18 @@ struct WebSession: Sendable {
 struct WebGate: Sendable {
     let database: PostgresClient
 
+    /// The pages a person signed in with an initial password may open.
+    static let openWithInitialPassword: Set<String> = ["/app/account", "/app/account/password", "/app/account/sessions"]
+
     func page(_ request: Request, _ body: (WebUser) async throws -> Response) async throws -> Response {
         guard let user = try await WebSession.user(of: request, database: database) else {
             let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
             let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/app"
             return WebPage.redirect(to: "/login?next=\(encoded)")
+        }
+        // An administrator's initial password opens the 账号 page only, until it is replaced.
+        if user.passwordIsInitial, !Self.openWithInitialPassword.contains(request.uri.path) {
+            return WebPage.redirect(to: "/app/account")
         }
         do {
             return try await body(user)

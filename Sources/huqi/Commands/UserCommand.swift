@@ -40,6 +40,7 @@ struct UserCommand: AsyncParsableCommand {
                     NewUser(login: login, displayName: name, roles: roles, unitCode: unit, partnerCode: partner, passwordHash: hash),
                     by: session.actor)
                 print("已新增用户 \(user.login)（\(user.displayName)），角色：\(user.roles.map(\.chineseName).joined(separator: "、"))。")
+                if hash != nil { print("这是初始密码：本人首次登录后须先在“账号”页改为只有自己知道的密码，才能使用其他功能。") }
             }
         }
     }

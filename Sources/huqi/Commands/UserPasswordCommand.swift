@@ -27,7 +27,7 @@ extension UserCommand {
                 try PasswordRules.check(password)
                 let ended = try await UserRepository(client: session.client).resetPassword(
                     login: login.lowercased(), to: try await PasswordHasher(cost: bcryptCost).hash(password), by: session.actor)
-                print("已为 \(login.lowercased()) 设置新的初始密码，结束了 \(ended) 个网页登录。请告知本人登录后到“账号”页修改。")
+                print("已为 \(login.lowercased()) 设置新的初始密码，结束了 \(ended) 个网页登录。本人登录后须先在“账号”页修改，才能使用其他功能。")
             }
         }
     }
