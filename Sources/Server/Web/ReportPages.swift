@@ -28,9 +28,13 @@ struct ReportPages: Sendable {
             return WebPage.render("周报", user: user, notice: .error(refusal), status: .unprocessableContent, body: picker(week.description))
         }
         let base = "/api/v1/reports/weekly/\(week)"
+        // Issued snapshots are the whole programme's; leaders read their own scope live.
+        let seesSnapshots = principal.has(.office) || principal.has(.admin)
+        let snapshots = seesSnapshots ? try await WeeklySnapshots.list(using: database) : []
         return WebPage.render("周报 \(week)", user: user, body: """
             \(picker(week.description))
-            <p>\(week.monday.description) 至 \(week.sunday.description)\(principal.has(.leader) && !principal.has(.office) ? "（本院及下级院）" : "")</p>
+            <p>\(week.monday.description) 至 \(week.sunday.description)\(principal.has(.leader) && !seesSnapshots ? "（本院及下级院的实时数字）" : "")　\(Self.neighbours(week))</p>
+            \(seesSnapshots ? Self.state(of: week, in: snapshots) : .empty)
             <ul class="links">
             <li><a id="open-weekly" href="\(base)?format=html">查看周报（可打印）</a></li>
             <li><a href="\(base)?format=xlsx" download>下载 Excel（每张表一个工作表）</a></li>
@@ -38,7 +42,46 @@ struct ReportPages: Sendable {
             <li><a href="\(base)?format=md" download>下载 Markdown</a></li>
             <li><a href="\(base)?format=json" download>下载 JSON</a></li>
             </ul>
+            \(seesSnapshots ? Self.issuedList(snapshots) : .empty)
             """)
+    }
+
+    /// 上一周 / 下一周, the next one only once it has begun.
+    static func neighbours(_ week: ISOWeek) -> Markup {
+        let previous = week.adding(weeks: -1), next = week.adding(weeks: 1)
+        let later: Markup = WeeklyIssuer.refusal(of: next) == nil ? " · <a id=\"next-week\" href=\"?week=\(next.description)\">下一周 \(next.description) ›</a>" : .empty
+        return "<a id=\"previous-week\" href=\"?week=\(previous.description)\">‹ 上一周 \(previous.description)</a>\(later)"
+    }
+
+    /// Whether the office reads an issued snapshot of the week, or live numbers.
+    static func state(of week: ISOWeek, in snapshots: [WeeklySnapshots.Snapshot]) -> Markup {
+        let versions = snapshots.filter { $0.week == week.description }
+        guard let latest = versions.first else {
+            return "<p class=\"notice warning\" id=\"snapshot-state\">本周报尚未签发：查看和下载的是此刻的实时数字。每周定时签发上一周的周报，也可用 huqi report issue 签发。</p>"
+        }
+        return """
+            <p class="notice success" id="snapshot-state">已签发：第 \(latest.version) 版\(versions.count > 1 ? "（共 \(versions.count) 版）" : "")，\
+            \(ShanghaiTime.minute(latest.issuedAt)) 由\(latest.issuedByName ?? latest.issuedBy)签发。查看和下载的是签发时的数字，不随之后的更正变化。</p>
+            """
+    }
+
+    /// The most recently issued weeks, each with its newest version.
+    static func issuedList(_ snapshots: [WeeklySnapshots.Snapshot], weeks: Int = 12) -> Markup {
+        var seen = Set<String>()
+        let newest = snapshots.filter { seen.insert($0.week).inserted }.prefix(weeks)
+        guard !newest.isEmpty else { return .empty }
+        let rows: [Markup] = newest.map { s in
+            let dates = ISOWeek(s.week).map { "\($0.monday.description) 至 \($0.sunday.description)" } ?? ""
+            return """
+                <tr><td><a href="?week=\(s.week)">\(s.week)</a></td><td>\(dates)</td><td class="num">\(s.version)</td>\
+                <td>\(ShanghaiTime.minute(s.issuedAt))</td><td>\(s.issuedByName ?? s.issuedBy)</td></tr>
+                """
+        }
+        return """
+            <h2>最近签发的周报</h2>
+            <table id="issued-weeks"><thead><tr><th scope="col">周次</th><th scope="col">日期</th><th scope="col">版本</th>\
+            <th scope="col">签发时间</th><th scope="col">签发人</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
     }
 
     private func picker(_ value: String) -> Markup {

@@ -12,6 +12,8 @@ public enum WeeklySnapshots {
         public var sha256: String
         public var issuedBy: String
         public var issuedAt: Date
+        /// Who issued it, as pages name them (系统, 命令行（root）, a person's name); not in the API.
+        public var issuedByName: String? = nil
 
         enum CodingKeys: String, CodingKey { case week, version, sha256, issuedBy = "issued_by", issuedAt = "issued_at" }
     }
@@ -60,10 +62,11 @@ public enum WeeklySnapshots {
     /// Every issued snapshot, newest week first.
     public static func list(using client: PostgresClient) async throws -> [Snapshot] {
         try await client.query("""
-            SELECT week, version, encode(sha256, 'hex'), issued_by, issued_at FROM weekly_reports ORDER BY week DESC, version DESC
+            SELECT week, version, encode(sha256, 'hex'), issued_by, issued_at, actor_name(issued_by)
+            FROM weekly_reports ORDER BY week DESC, version DESC
             """).map { row in
-            let (week, version, digest, by, at) = try row.decode((String, Int, String, String, Date).self)
-            return Snapshot(week: week, version: version, sha256: digest, issuedBy: by, issuedAt: at)
+            let (week, version, digest, by, at, name) = try row.decode((String, Int, String, String, Date, String?).self)
+            return Snapshot(week: week, version: version, sha256: digest, issuedBy: by, issuedAt: at, issuedByName: name)
         }
     }
 

@@ -1,0 +1,46 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Server
+import Store
+import Testing
+import TestSupport
+
+/// The 周报 page as the programme office reads it: whether the week was issued (which version,
+/// when, by whom) or is live, the weeks issued lately, and stepping from week to week.
+@Suite("web pages: weekly summary")
+struct WeeklyPageTests {
+    @Test("the office sees whether a week is issued, by whom and in which version, and the weeks issued lately; a leader reads live numbers")
+    func issuedState() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: true))
+            let current = ISOWeek(containing: CalendarDate.today())
+            let last = current.adding(weeks: -1)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let office = try await WebClient.signIn(http, "office", WebPagesTests.password)
+                let before = try await WebClient.page(http, "/app/reports/weekly?week=\(last)", office)
+                #expect(before.contains("id=\"snapshot-state\">本周报尚未签发") && !before.contains("id=\"issued-weeks\""), "\(before)")
+
+                let issuer = WeeklyIssuer(database: client)
+                _ = try #require(try await issuer.issue(last, by: AuditEvent(actor: "system", action: "report.issue")))
+                let officeID = world.identity.user("office").id
+                _ = try #require(try await issuer.issue(last, by: AuditEvent(actor: "user:\(officeID)", action: "report.issue")))
+                let after = try await WebClient.page(http, "/app/reports/weekly?week=\(last)", office)
+                #expect(after.contains("已签发：第 2 版（共 2 版），") && after.contains("由项目办签发。"), "\(after)")
+                #expect(after.contains("<td><a href=\"?week=\(last)\">\(last)</a></td><td>\(last.monday) 至 \(last.sunday)</td><td class=\"num\">2</td>"),
+                        "the issued weeks, each with its newest version")
+                #expect(after.contains("href=\"?week=\(last.adding(weeks: -1))\">‹ 上一周") && after.contains("id=\"next-week\" href=\"?week=\(current)\""))
+                let now = try await WebClient.page(http, "/app/reports/weekly?week=\(current)", office)
+                #expect(now.contains("本周报尚未签发") && !now.contains("id=\"next-week\""), "no step into a week that has not begun")
+
+                let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                let live = try await WebClient.page(http, "/app/reports/weekly?week=\(last)", leader)
+                #expect(live.contains("（本院及下级院的实时数字）") && !live.contains("snapshot-state") && !live.contains("issued-weeks"),
+                        "a leader's numbers are their scope's, live: no programme snapshots")
+            }
+        }
+    }
+}
