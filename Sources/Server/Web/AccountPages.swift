@@ -18,7 +18,9 @@ struct AccountPages: Sendable {
 
     func register(on router: Router<HuqiRequestContext>) {
         router.get("/app/account") { request, _ in
-            try await gate.page(request) { try await account(request, $0, notice: WebPage.Notice.from(request)) }
+            try await gate.page(request) {
+                try await account(request, $0, notice: WebPage.Notice.from(request), next: request.uri.queryParameters["next"].map(String.init))
+            }
         }
         router.post("/app/account/password") { request, context in
             try await gate.page(request) { try await change(request, context, $0) }
@@ -31,7 +33,10 @@ struct AccountPages: Sendable {
         }
     }
 
-    private func account(_ request: Request, _ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `next`: the page the person was on their way to when an initial password sent them here;
+    /// once it is replaced, they go on there.
+    private func account(_ request: Request, _ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok,
+                         next: String? = nil) async throws -> Response {
         let principal = user.principal
         guard let id = principal.userID, let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else { throw WebError.notFound() }
         let sessions = try await SessionRepository(client: database).open(userID: id, current: token)
@@ -49,7 +54,7 @@ struct AccountPages: Sendable {
             <dt>角色</dt><dd>\(principal.roles.sorted { $0.rawValue < $1.rawValue }.map(\.chineseName).joined(separator: "、"))</dd>
             <dt>密码最近修改</dt><dd id="password-changed">\(changed)\(state.isInitial ? "（管理员设置的初始密码）" : "")</dd>
             </dl></section>
-            <form class="card narrow" method="post" action="/app/account/password">\(user.csrfField)<h2>修改密码</h2>
+            <form class="card narrow" method="post" action="/app/account/password">\(user.csrfField)\(Self.nextField(next))<h2>修改密码</h2>
             <label for="current-password">当前密码</label><input id="current-password" name="current_password" type="password" autocomplete="current-password" required>
             <label for="new-password">新密码（至少 \(PasswordRules.minimumLength) 个字符）</label><input id="new-password" name="new_password" type="password" autocomplete="new-password" required>
             <label for="repeat-password">再次输入新密码</label><input id="repeat-password" name="repeat_password" type="password" autocomplete="new-password" required>
@@ -57,6 +62,17 @@ struct AccountPages: Sendable {
             <button type="submit">修改密码</button></form>
             \(Self.sessionsCard(sessions, user))
             """)
+    }
+
+    /// The page to go on to after the change, when one was asked for: this site's pages only
+    /// (not the bare home page, which only redirects onward and would lose the notice).
+    private static func accepted(next: String?) -> String? {
+        guard let next, WebSession.safeNext(next) == next, next != "/app", !next.hasPrefix("/app/account") else { return nil }
+        return next
+    }
+
+    private static func nextField(_ next: String?) -> Markup {
+        accepted(next: next).map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" } ?? .empty
     }
 
     /// Where the person is signed in, and a button to sign out everywhere else.
@@ -112,7 +128,8 @@ struct AccountPages: Sendable {
                 userID: id, from: stored, to: try await passwords.hash(new), keepingSession: token,
                 by: AuditEvent(by: user.principal, action: "user.password_change", address: context.clientAddress))
             let others = ended > 0 ? "您在其他地方的 \(ended) 个登录已退出。" : ""
-            var response = WebPage.redirect(to: "/app/account", notice: .success("密码已修改。\(others)"))
+            var response = WebPage.redirect(to: Self.accepted(next: form.fields["next"]?.first) ?? "/app/account",
+                                            notice: .success("密码已修改。\(others)"))
             // This browser continues under a new session: a copy of the old cookie is worth nothing now.
             if let issued = try await SessionRepository(client: database).rotate(token: token) {
                 response.setCookie(SessionController.cookie(issued.token, for: request))
@@ -120,7 +137,7 @@ struct AccountPages: Sendable {
             return response
         } catch let error as IdentityError {
             let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : (error.kind == .conflict ? .conflict : .unprocessableContent)
-            return try await account(request, user, notice: .error(error.message), status: status)
+            return try await account(request, user, notice: .error(error.message), status: status, next: form.fields["next"]?.first)
         }
     }
 

@@ -108,15 +108,20 @@ struct WebGate: Sendable {
     /// The pages a person signed in with an initial password may open.
     static let openWithInitialPassword: Set<String> = ["/app/account", "/app/account/password", "/app/account/sessions"]
 
+    /// The request's path and query, percent-encoded as one `next` parameter.
+    static func encoded(_ request: Request) -> String {
+        let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+        return next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/app"
+    }
+
     func page(_ request: Request, _ body: (WebUser) async throws -> Response) async throws -> Response {
         guard let user = try await WebSession.user(of: request, database: database) else {
-            let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
-            let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/app"
-            return WebPage.redirect(to: "/login?next=\(encoded)")
+            return WebPage.redirect(to: "/login?next=\(Self.encoded(request))")
         }
         // An administrator's initial password opens the 账号 page only, until it is replaced.
         if user.passwordIsInitial, !Self.openWithInitialPassword.contains(request.uri.path) {
-            return WebPage.redirect(to: "/app/account")
+            guard request.method == .get else { return WebPage.redirect(to: "/app/account") }
+            return WebPage.redirect(to: "/app/account?next=\(Self.encoded(request))")  // and on there once it is replaced
         }
         do {
             return try await body(user)

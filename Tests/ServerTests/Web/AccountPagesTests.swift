@@ -40,7 +40,7 @@ struct AccountPagesTests {
                 // Until it is replaced, the 账号 page is all a session opens: pages lead back to it,
                 // the API answers who one is and nothing else.
                 let queues = try await http.execute(uri: "/app/queues", method: .get, headers: [.cookie: here.cookie])
-                #expect(queues.status == .seeOther && queues.headers[.location] == "/app/account")
+                #expect(queues.status == .seeOther && queues.headers[.location] == "/app/account?next=/app/queues")
                 let claim = try await WebClient.post(http, "/app/queues/claim", ["stage": "triage", "csrf_token": here.csrf], cookie: here.cookie)
                 #expect(claim.status == .seeOther && claim.headers[.location] == "/app/account", "a form elsewhere does nothing")
                 let api = try await http.execute(uri: "/api/v1/cases", method: .get, headers: [.cookie: here.cookie])
@@ -146,6 +146,25 @@ struct AccountPagesTests {
                 await #expect(throws: (any Error).self) { try await WebClient.signIn(http, "pros.jz", Self.newPassword) }
                 let again = try await WebClient.signIn(http, "pros.jz", "Temporary-pass-2026")
                 #expect(try await WebClient.page(http, "/app/account", again).contains("id=\"initial-password\""), "set by someone else: to be replaced")
+                // On the way to a page, the initial password stops them at the 账号 page; once
+                // replaced, they go on to where they were going (this site only).
+                let stopped = try await http.execute(uri: "/app/cases?mine=1", method: .get, headers: [.cookie: again.cookie])
+                let detour = try #require(stopped.headers[.location])
+                #expect(detour == "/app/account?next=/app/cases%3Fmine%3D1")
+                #expect(try await WebClient.page(http, detour, again).contains("<input type=\"hidden\" name=\"next\" value=\"/app/cases?mine=1\">"))
+                func replace(_ current: String, _ new: String, next: String) async throws -> String? {
+                    try await WebClient.post(http, "/app/account/password",
+                                             ["current_password": current, "new_password": new, "repeat_password": new,
+                                              "next": next, "csrf_token": again.csrf], cookie: again.cookie).headers[.location]
+                }
+                #expect(try await replace("Temporary-pass-2026", Self.newPassword, next: "//evil.example/app")?.hasPrefix("/app/account?ok=") == true,
+                        "a next elsewhere is ignored")
+                let onward = try await WebClient.signIn(http, "pros.jz", Self.newPassword)
+                let location = try await WebClient.post(http, "/app/account/password",
+                                                        ["current_password": Self.newPassword, "new_password": "Second-own-pass-2026",
+                                                         "repeat_password": "Second-own-pass-2026", "next": "/app/cases?mine=1",
+                                                         "csrf_token": onward.csrf], cookie: onward.cookie).headers[.location]
+                #expect(location?.hasPrefix("/app/cases?mine=1&ok=") == true, "\(location ?? "")")
                 #expect(try await audited(client, "user.password_reset") == ["pros.jz 1"])
             }
         }
