@@ -11,6 +11,26 @@ struct ReportPages: Sendable {
 
     func register(on router: Router<HuqiRequestContext>) {
         router.get("/app/reports/weekly") { request, _ in try await gate.page(request) { try await weekly(request, $0) } }
+        router.post("/app/reports/weekly/issue") { request, context in
+            try await gate.page(request) { try await issue(request, context, $0) }
+        }
+    }
+
+    /// The office issues a week that has ended: this moment's numbers become a new, unchangeable
+    /// version (earlier ones stay), as the scheduler and `huqi report weekly --issue` do.
+    private func issue(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
+        guard user.principal.has(.office) || user.principal.has(.admin) else { throw WebError.notFound() }
+        let form = try await WebForm.read(request, user: user, limit: 4_096)
+        guard let week = form["week"].flatMap({ ISOWeek($0) }) else { throw WebError.badRequest("周次应写成 2026-W48 的形式。") }
+        let page = "/app/reports/weekly?week=\(week)"
+        guard week < ISOWeek(containing: CalendarDate.today()) else {
+            return WebPage.redirect(to: page, notice: .error("\(week) 还没有结束，结束后才能签发（签发的数字不再改变）。"))
+        }
+        let actor = AuditEvent(by: user.principal, action: "report.issue", address: context.clientAddress)
+        guard let snapshot = try await WeeklyIssuer(database: database).issue(week, by: actor) else {
+            return WebPage.redirect(to: page, notice: .error("\(week) 的周报未能签发，请稍后再试。"))
+        }
+        return WebPage.redirect(to: page, notice: .success("已签发 \(week) 周报第 \(snapshot.version) 版。"))
     }
 
     private func weekly(_ request: Request, _ user: WebUser) async throws -> Response {
@@ -31,10 +51,10 @@ struct ReportPages: Sendable {
         // Issued snapshots are the whole programme's; leaders read their own scope live.
         let seesSnapshots = principal.has(.office) || principal.has(.admin)
         let snapshots = seesSnapshots ? try await WeeklySnapshots.list(using: database) : []
-        return WebPage.render("周报 \(week)", user: user, body: """
+        return WebPage.render("周报 \(week)", user: user, notice: WebPage.Notice.from(request), body: """
             \(picker(week.description))
             <p>\(week.monday.description) 至 \(week.sunday.description)\(principal.has(.leader) && !seesSnapshots ? "（本院及下级院的实时数字）" : "")　\(Self.neighbours(week))</p>
-            \(seesSnapshots ? Self.state(of: week, in: snapshots) : .empty)
+            \(seesSnapshots ? Self.state(of: week, in: snapshots) + Self.issueForm(week, in: snapshots, user: user) : .empty)
             <ul class="links">
             <li><a id="open-weekly" href="\(base)?format=html">查看周报（可打印）</a></li>
             <li><a href="\(base)?format=xlsx" download>下载 Excel（每张表一个工作表）</a></li>
@@ -57,11 +77,22 @@ struct ReportPages: Sendable {
     static func state(of week: ISOWeek, in snapshots: [WeeklySnapshots.Snapshot]) -> Markup {
         let versions = snapshots.filter { $0.week == week.description }
         guard let latest = versions.first else {
-            return "<p class=\"notice warning\" id=\"snapshot-state\">本周报尚未签发：查看和下载的是此刻的实时数字。每周定时签发上一周的周报，也可用 huqi report issue 签发。</p>"
+            return "<p class=\"notice warning\" id=\"snapshot-state\">本周报尚未签发：查看和下载的是此刻的实时数字。</p>"
         }
         return """
             <p class="notice success" id="snapshot-state">已签发：第 \(latest.version) 版\(versions.count > 1 ? "（共 \(versions.count) 版）" : "")，\
             \(ShanghaiTime.minute(latest.issuedAt)) 由\(latest.issuedByName ?? latest.issuedBy)签发。查看和下载的是签发时的数字，不随之后的更正变化。</p>
+            """
+    }
+
+    /// 签发 for a week that has ended.
+    static func issueForm(_ week: ISOWeek, in snapshots: [WeeklySnapshots.Snapshot], user: WebUser) -> Markup {
+        guard week < ISOWeek(containing: CalendarDate.today()) else { return .empty }
+        let next = (snapshots.first { $0.week == week.description }?.version ?? 0) + 1
+        return """
+            <form method="post" action="/app/reports/weekly/issue" id="issue-week">\(user.csrfField)<input type="hidden" name="week" value="\(week.description)">\
+            <button type="submit" class="secondary">\(next == 1 ? "签发本周报" : "重新签发（第 \(next) 版）")</button>\
+            <span class="hint">　把此刻的数字存为不可修改的第 \(next) 版\(next > 1 ? "，旧版本保留" : "")；每周也会定时签发上一周。</span></form>
             """
     }
 

@@ -43,4 +43,43 @@ struct WeeklyPageTests {
             }
         }
     }
+
+    @Test("the office issues an ended week from the page (a new version each time, audited); not the current week; not a leader")
+    func issueFromPage() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: true))
+            let current = ISOWeek(containing: CalendarDate.today())
+            let last = current.adding(weeks: -1)
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let office = try await WebClient.signIn(http, "office", WebPagesTests.password)
+                let page = try await WebClient.page(http, "/app/reports/weekly?week=\(last)", office)
+                #expect(page.contains("id=\"issue-week\"") && page.contains(">签发本周报</button>"))
+                #expect(!(try await WebClient.page(http, "/app/reports/weekly?week=\(current)", office)).contains("id=\"issue-week\""),
+                        "a week still running is not offered")
+                func issue(_ week: ISOWeek, as session: WebClient.Session) async throws -> TestResponse {
+                    try await WebClient.post(http, "/app/reports/weekly/issue", ["week": week.description, "csrf_token": session.csrf], cookie: session.cookie)
+                }
+                for expected in 1...2 {
+                    let done = try await issue(last, as: office)
+                    let location = try #require(done.headers[.location])
+                    let shown = try await WebClient.page(http, location, office)
+                    #expect(done.status == .seeOther && shown.contains("已签发 \(last) 周报第 \(expected) 版。"), "\(shown)")
+                    #expect(shown.contains("由项目办签发") && shown.contains("重新签发（第 \(expected + 1) 版）"))
+                }
+                let running = try await WebClient.page(http, try #require(try await issue(current, as: office).headers[.location]), office)
+                #expect(running.contains("\(current) 还没有结束，结束后才能签发"))
+                let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
+                #expect(try await issue(last, as: leader).status == .notFound, "the programme's snapshot is the office's to issue")
+                let forged = try await WebClient.post(http, "/app/reports/weekly/issue", ["week": last.description, "csrf_token": "x"], cookie: office.cookie)
+                #expect(forged.status == .forbidden)
+                let versions = try await client.query("SELECT count(*) FROM weekly_reports WHERE week = \(last.description)")[0].decode(Int.self, at: 0)
+                let audited = try await client.query("""
+                    SELECT count(*) FROM audit_events WHERE action = 'report.issue' AND entity_id = \(last.description) AND actor = 'user:' || \(world.identity.user("office").id)
+                    """)[0].decode(Int.self, at: 0)
+                #expect(versions == 2 && audited == 2)
+                #expect(try await client.query("SELECT count(*) FROM weekly_reports WHERE week = \(current.description)")[0].decode(Int.self, at: 0) == 0)
+            }
+        }
+    }
 }
