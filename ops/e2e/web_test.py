@@ -89,6 +89,10 @@ def change_password(driver, current, new):
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]"))
 
 
+def on_account_page(driver):
+    return urllib.parse.urlparse(driver.current_url).path == "/app/account"
+
+
 def login(driver, user, password=None, replace_initial=True):
     """Signs in; a first sign-in with the initial password replaces it on the 账号 page (as huqi
     requires) and then opens the person's first page."""
@@ -97,7 +101,7 @@ def login(driver, user, password=None, replace_initial=True):
     driver.find_element(By.ID, "login").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
-    if replace_initial and driver.current_url.endswith("/app/account") and driver.find_elements(By.ID, "initial-password"):
+    if replace_initial and on_account_page(driver) and driver.find_elements(By.ID, "initial-password"):
         change_password(driver, password, password + "-own")
         check("密码已修改" in driver.page_source, f"{user} replaced the initial password before anything else")
         passwords[user] = password + "-own"
@@ -143,14 +147,16 @@ def main():
         # Partner: the initial password an administrator set opens the 账号 page, and nothing
         # else, until it is replaced; then only the new one signs in.
         login(driver, "up.lnfic", replace_initial=False)
-        check(driver.current_url.endswith("/app/account") and driver.find_elements(By.ID, "initial-password"),
+        check(on_account_page(driver) and driver.find_elements(By.ID, "initial-password"),
               "signing in with the initial password leads to the 账号 page")
         driver.get(BASE + "/app/batches")
-        check(driver.current_url.endswith("/app/account"), "no other page opens before the initial password is replaced")
+        check(on_account_page(driver) and "next=/app/batches" in driver.current_url,
+              "no other page opens before the initial password is replaced")
         shot(driver, "account")
         change_password(driver, PASSWORD, PASSWORD + "-own")
-        check("密码已修改" in driver.page_source and not driver.find_elements(By.ID, "initial-password"),
-              "the password is changed and the request to replace it is gone")
+        check("密码已修改" in driver.page_source and not driver.find_elements(By.ID, "initial-password")
+              and urllib.parse.urlparse(driver.current_url).path == "/app/batches",
+              "the password is changed, the request to replace it is gone, and the page asked for opens")
         passwords["up.lnfic"] = PASSWORD + "-own"
         logout(driver)
         login(driver, "up.lnfic", PASSWORD)
@@ -295,6 +301,12 @@ def main():
         login(driver, "office")
         check("/app/reports/weekly" in driver.current_url, "the office lands on the weekly summary page")
         shot(driver, "weekly-picker")
+        # Last week (the page's default) issued from the page: one version more, said and listed.
+        before = int(sql("SELECT count(*) FROM weekly_reports WHERE week = to_char((now() AT TIME ZONE 'Asia/Shanghai')::date - 7, 'IYYY-\"W\"IW')"))
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#issue-week button"))
+        check(f"周报第 {before + 1} 版。" in driver.page_source and "由项目办签发" in driver.find_element(By.ID, "snapshot-state").text,
+              f"the office issues last week's summary from the page (version {before + 1})")
+        shot(driver, "weekly-issued")
         year, week, _ = datetime.date.today().isocalendar()
         this_week = f"{year}-W{week:02d}"
         driver.get(BASE + "/app/reports/weekly?week=" + urllib.parse.quote(this_week))
