@@ -16,9 +16,17 @@ struct PostgresToolsTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: "\(root)/17/bin", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: "\(root)/15", withDestinationPath: URL(fileURLWithPath: real).deletingLastPathComponent().path)
+        // Written by a child shell, not by this process: a script this (multi-threaded) process
+        // writes itself can still be open for writing in a child another test forks at that
+        // moment, and running it then fails with ETXTBSY ("text file busy") — which read as
+        // version "?" in one full run.
         for (tool, text) in [("initdb", "exit 1"), ("pg_ctl", "echo 'pg_ctl (PostgreSQL) 17.2 (fake)'")] {
-            try "#!/bin/sh\n\(text)\n".write(toFile: "\(root)/17/bin/\(tool)", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(root)/17/bin/\(tool)")
+            let writer = Process()
+            writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+            writer.arguments = ["-c", #"printf '#!/bin/sh\n%s\n' "$2" > "$1" && chmod 755 "$1""#, "sh", "\(root)/17/bin/\(tool)", text]
+            try writer.run()
+            writer.waitUntilExit()
+            #expect(writer.terminationStatus == 0)
         }
         try await body(root, real)
     }
