@@ -156,12 +156,13 @@ struct BatchPages: Sendable {
             """)
     }
 
-    /// The cases the batch created or last corrected, for those with the case list (the office,
-    /// administrators); the list shows only what each may see.
+    /// The cases the batch created or last corrected, for those with a case list (the partner's
+    /// own people, administrators); the list shows only what each may see.
     static func casesLink(_ summary: BatchSummary, user: WebUser) -> Markup {
         let c = summary.counts
+        let principal = user.principal
         guard let id = summary.batchID, c.accepted + c.updated + c.duplicate > 0,
-              user.principal.has(.office) || user.principal.has(.admin) || user.principal.has(.leader) else { return .empty }
+              principal.partnerID != nil || principal.has(.office) || principal.has(.admin) || principal.has(.leader) else { return .empty }
         return "<p id=\"batch-cases\"><a href=\"/app/cases?batch=\(id)\">查看本批案件</a>（新增、更正和疑似重复的案件）</p>"
     }
 

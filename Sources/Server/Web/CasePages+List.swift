@@ -28,7 +28,8 @@ extension CasePages {
         let sortLinks: Markup = """
             <strong id="case-count">共 \(total) 件</strong>　　排序：\(orders[0]) · \(orders[1])　　<a href="\(asked.exportURL)" download>导出 Excel</a>
             """
-        return WebPage.render(asked.isMine ? "我的案件" : "案件列表", user: user,
+        let title = asked.isMine ? "我的案件" : (user.principal.partnerID != nil ? "本单位移交的案件" : "案件列表")
+        return WebPage.render(title, user: user,
                               notice: asked.problems.isEmpty ? WebPage.Notice.from(request) : .error(asked.problems.map(\.message).joined(separator: " ")),
                               status: asked.problems.isEmpty ? .ok : .unprocessableContent, body: """
             \(Self.filterForm(asked, units: units, works: AccessPolicy.canWorkCases(user.principal)))

@@ -92,7 +92,10 @@ enum WebPage {
         guard let user else { return .empty }
         let principal = user.principal
         var links: [Markup] = []
-        if principal.partnerID != nil || principal.has(.uploader) { links.append("<a href=\"/app/batches\">批次上传</a>") }
+        if principal.partnerID != nil || principal.has(.uploader) {
+            links.append("<a href=\"/app/batches\">批次上传</a>")
+            links.append("<a href=\"/app/cases\">移交的案件</a>")  // how the partner's cases are getting on
+        }
         if AccessPolicy.canWorkCases(principal) {
             links.append("<a href=\"/app/queues\">工作队列</a>")
             links.append("<a href=\"/app/cases?mine=1\">我的案件</a>")

@@ -92,6 +92,27 @@ struct CaseListPageTests {
         }
     }
 
+    @Test("a partner's people follow the cases their partner handed over — theirs only — from the menu and from each batch")
+    func partnerView() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            let ours = try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: true))
+            try await BatchIntake(client: client).submit(BatchSubmission(
+                partnerID: world.identity.partnerB.id, batchNumber: nil, uploader: IdentityFixture.setupActor,
+                payload: BatchSamples.csv(WorkflowWorld.rows(1, prefix: "B", petition: false)), idempotencyKey: nil, dryRun: false))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                let uploader = try await WebClient.signIn(http, "uploader.a", WebPagesTests.password)
+                let list = try await WebClient.page(http, "/app/cases", uploader)
+                #expect(list.contains("<a href=\"/app/cases\">移交的案件</a>") && list.contains("<h1>本单位移交的案件</h1>"))
+                #expect(Self.refs(list).sorted() == ["A-1", "A-2"], "another partner's cases are not theirs to see")
+                #expect(!list.contains("<select id=\"unit\""), "no procuratorate to choose")
+                let batch = try await WebClient.page(http, "/app/batches/\(ours.batchID ?? 0)", uploader)
+                #expect(batch.contains("<a href=\"/app/cases?batch=\(ours.batchID ?? 0)\">查看本批案件</a>"))
+                #expect(Self.refs(try await WebClient.page(http, "/app/cases?batch=\(ours.batchID ?? 0)&petition=1", uploader)).sorted() == ["A-1", "A-2"])
+            }
+        }
+    }
+
     @Test("a wrong filter value is said in Chinese, marked on its field, and lists nothing instead of everything")
     func wrongValues() async throws {
         try await TestDatabase.withClient { client in
