@@ -92,6 +92,8 @@ enum WebPage {
         guard let user else { return .empty }
         let principal = user.principal
         var links: [Markup] = []
+        // An initial password opens nothing but the 账号 page (`WebGate`): no menu to lead elsewhere.
+        if user.passwordIsInitial { return account(user, links: []) }
         if principal.partnerID != nil || principal.has(.uploader) {
             links.append("<a href=\"/app/batches\">批次上传</a>")
             links.append("<a href=\"/app/cases\">移交的案件</a>")  // how the partner's cases are getting on
@@ -112,6 +114,12 @@ enum WebPage {
             links.append("<a href=\"/app/admin/users\">用户</a>")
             links.append("<a href=\"/app/admin/audit\">审计日志</a>")
         }
+        return account(user, links: links)
+    }
+
+    /// The menu, the person's name (to the 账号 page) and 退出.
+    private static func account(_ user: WebUser, links: [Markup]) -> Markup {
+        let principal = user.principal
         return """
             <nav aria-label="主导航">\(links)</nav>
             <form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="\(user.csrfToken)">\

@@ -37,6 +37,7 @@ struct AccountPagesTests {
                 let page = try await WebClient.page(http, "/app/account", here)
                 #expect(page.contains("id=\"initial-password\""), "an administrator set this password: every page asks to replace it")
                 #expect(page.contains("管理员设置的初始密码") && page.contains("<dd>锦州市人民检察院</dd>") && page.contains("<dd>承办检察官</dd>"), "\(page)")
+                #expect(page.contains("<nav aria-label=\"主导航\"></nav>") && page.contains("id=\"signed-in\""), "no menu to lead elsewhere; the name and 退出 stay")
                 // Until it is replaced, the 账号 page is all a session opens: pages lead back to it,
                 // the API answers who one is and nothing else.
                 let queues = try await http.execute(uri: "/app/queues", method: .get, headers: [.cookie: here.cookie])
@@ -75,6 +76,7 @@ struct AccountPagesTests {
                 let after = try await WebClient.page(http, try #require(changed.headers[.location]), renewed)
                 #expect(after.contains("密码已修改。您在其他地方的 2 个登录已退出。"), "the second browser and the check above")
                 #expect(!after.contains("id=\"initial-password\"") && !after.contains("管理员设置的初始密码"))
+                #expect(after.contains("<a href=\"/app/queues\">工作队列</a>"), "the menu is back")
                 #expect(try await http.execute(uri: "/app/queues", method: .get, headers: [.cookie: renewed.cookie]).status == .ok, "now every page opens")
                 #expect(try await http.execute(uri: "/api/v1/cases", method: .get, headers: [.cookie: renewed.cookie]).status == .ok)
                 #expect(try await signedOut(http, elsewhere), "whoever knew the old password is signed out")
