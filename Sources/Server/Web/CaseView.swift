@@ -49,6 +49,10 @@ struct CaseView {
     private var noActions: Markup {
         let s = detail.summary
         if s.stage == .closed { return "<p>案件已办结。</p>" }
+        // Those who only follow the case (a partner, the office): where it is, not how to work it.
+        guard AccessPolicy.canWorkCases(user.principal) else {
+            return "<p id=\"case-status\">案件正由\(s.unitName)办理，当前阶段：\(s.stageName)\(s.onHold ? "（暂停办理）" : "")。</p>"
+        }
         if s.assigneeID == nil {
             return """
                 <p>案件在\(s.unitName)的“\(s.stageName)”队列中等待领取：承办检察官可在<a href="/app/queues">工作队列</a>领取，院领导可以分派。</p>

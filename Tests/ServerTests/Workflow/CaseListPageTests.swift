@@ -109,6 +109,9 @@ struct CaseListPageTests {
                 let batch = try await WebClient.page(http, "/app/batches/\(ours.batchID ?? 0)", uploader)
                 #expect(batch.contains("<a href=\"/app/cases?batch=\(ours.batchID ?? 0)\">查看本批案件</a>"))
                 #expect(Self.refs(try await WebClient.page(http, "/app/cases?batch=\(ours.batchID ?? 0)&petition=1", uploader)).sorted() == ["A-1", "A-2"])
+                let page = try await WebClient.page(http, "/app/cases/\(try await world.caseID("A-1"))", uploader)
+                #expect(page.contains("<p id=\"case-status\">案件正由锦州市人民检察院办理，当前阶段：分流。</p>") && !page.contains("href=\"/app/queues\""),
+                        "where the case is, not how a prosecutor claims it")
             }
         }
     }
