@@ -50,6 +50,12 @@ struct CaseListPageTests {
                 let page = try await WebClient.page(http, "/app/cases?petition=0&stage=open&sort=newest", leader)
                 #expect(page.contains("<option value=\"0\" selected>非涉信访</option>") && page.contains("<option value=\"open\" selected>"))
                 #expect(page.contains("petition_related=false") && page.contains("open=true") && page.contains("sort=newest"), "the export lists what the page lists")
+                // …and the API takes every parameter the page writes: the workbook downloads.
+                let every = try await WebClient.page(http, "/app/cases?petition=0&stage=open&due=near&holder=none&unit=210700&subunits=0&batch=1&typical=1&q=N&sort=newest", leader)
+                let export = try #require(every.firstMatch(of: #/href="(/api/v1/cases\?format=xlsx[^"]+)" download/#).map { String($0.output.1) })
+                let workbook = try await http.execute(uri: export.replacingOccurrences(of: "&amp;", with: "&"), method: .get, headers: [.cookie: leader.cookie])
+                #expect(workbook.status == .ok && workbook.headers[.contentType]?.contains("spreadsheetml") == true, "\(export) \(workbook.status)")
+                #expect(export.contains("near_due=true") && export.contains("unassigned=true") && export.contains("typical=true") && export.contains("batch=1"), "\(export)")
                 #expect(page.contains("href=\"?petition=0&amp;stage=open\">最早到期</a>") && page.contains("<strong>最新受理</strong>"),
                         "the other order keeps the filters")
                 #expect(page.contains("<option value=\"210781\">　　凌海市人民检察院</option>") && !page.contains("沈阳"),
