@@ -7,6 +7,9 @@ import Store
 /// holds it, procuratorate, batch, 典型案例), sortable, paged, and exportable to Excel with the
 /// same filters. What a person may see is decided in the query (`CaseQueries.list`).
 extension CasePages {
+    /// The list counts this many matching cases at most ("超过 10000 件" beyond).
+    static let countLimit = 10_000
+
     func list(_ request: Request, _ user: WebUser) async throws -> Response {
         var parameters: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
@@ -17,7 +20,7 @@ extension CasePages {
         let cases = asked.problems.isEmpty ? try await CaseQueries.list(filter, for: user.principal, using: database) : []
         // The count only when the page is full: otherwise the rows shown are all there is.
         let total = asked.page == 1 && cases.count <= Self.pageSize ? cases.count
-            : asked.problems.isEmpty ? try await CaseQueries.count(asked.filter, for: user.principal, using: database) : 0
+            : asked.problems.isEmpty ? try await CaseQueries.count(asked.filter, for: user.principal, upTo: Self.countLimit, using: database) : 0
         let units = try await UnitRepository(client: database).list(for: user.principal)
         let rows: [Markup] = cases.prefix(Self.pageSize).map(Self.row)
         let empty: Markup = asked.narrows ? "<tr><td colspan=\"7\">没有符合条件的案件。</td></tr>" : "<tr><td colspan=\"7\">还没有案件。</td></tr>"
@@ -26,7 +29,7 @@ extension CasePages {
             asked.kept["sort", default: ""] == sort ? "<strong>\(name)</strong>" : "<a href=\"?\(asked.query(["sort": sort]))\">\(name)</a>"
         }
         let sortLinks: Markup = """
-            <strong id="case-count">共 \(total) 件</strong>　　排序：\(orders[0]) · \(orders[1])　　<a href="\(asked.exportURL)" download>导出 Excel</a>
+            <strong id="case-count">\(total > Self.countLimit ? "超过 \(Self.countLimit) 件" : "共 \(total) 件")</strong>　　排序：\(orders[0]) · \(orders[1])　　<a href="\(asked.exportURL)" download>导出 Excel</a>
             """
         let title = asked.isMine ? "我的案件" : (user.principal.partnerID != nil ? "本单位移交的案件" : "案件列表")
         return WebPage.render(title, user: user,

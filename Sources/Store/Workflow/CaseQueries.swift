@@ -39,13 +39,16 @@ public enum CaseQueries {
         }
     }
 
-    /// How many cases match `filter` that the principal may see (its paging ignored).
-    public static func count(_ filter: CaseFilter, for principal: Principal, using client: PostgresClient) async throws -> Int {
+    /// How many cases match `filter` that the principal may see (its paging ignored), counting
+    /// at most `limit + 1`: a page needs "more than 10 000", not a scan of every case.
+    public static func count(_ filter: CaseFilter, for principal: Principal, upTo limit: Int = 10_000,
+                             using client: PostgresClient) async throws -> Int {
         try await client.withConnection { connection in
             let clock = try await WorkflowClock.read(on: connection)
             return try await connection.query("""
-                SELECT count(*) FROM cases c JOIN partners p ON p.id = c.partner_id
+                SELECT count(*) FROM (SELECT 1 FROM cases c JOIN partners p ON p.id = c.partner_id
                 WHERE \(scope(principal)) AND \(filter.conditions(today: clock.today, nearDueUntil: clock.nearDueUntil))
+                LIMIT \(limit + 1)) matching
                 """)[0].decode(Int.self, at: 0)
         }
     }

@@ -84,6 +84,9 @@ struct CaseListPageTests {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
             try await world.upload(WorkflowWorld.rows(27, prefix: "P", petition: true) + WorkflowWorld.rows(3, prefix: "N", petition: false))
+            let office = try await world.principal("office")
+            #expect(try await CaseQueries.count(CaseFilter(), for: office, using: client) == 30)
+            #expect(try await CaseQueries.count(CaseFilter(), for: office, upTo: 5, using: client) == 6, "counting stops past its limit")
             try await ServerHarness.application(client: client).test(.router) { http in
                 let leader = try await WebClient.signIn(http, "leader.jz", WebPagesTests.password)
                 let first = try await WebClient.page(http, "/app/cases?petition=1", leader)
