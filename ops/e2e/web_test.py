@@ -1,10 +1,11 @@
 """The web pages in a real browser (Chromium through Selenium), as the people who use them:
 a partner's first sign-in opens only the 账号 page until the initial password is replaced (so
-does everyone's: `login` replaces it), then uploads a fixture batch and sees its counts; a prosecutor claims a case and takes it
-through evaluation, review (with a clue) and follow-up to resolution; a leader assigns the case; a
-prosecutor of another unit gets the 404 page for it, until the leader moves it there (移送); the
-office opens the weekly summary; pages without a session redirect to the login page; a form
-without its CSRF token is refused.
+does everyone's: `login` replaces it), then uploads a fixture batch and sees its counts; a
+prosecutor claims a case and takes it through evaluation, review (with a clue) and follow-up to
+resolution; a leader filters the case list and assigns the case; a prosecutor of another unit
+gets the 404 page for it, until the leader moves it there (移送); a provincial leader moves a
+ticked case with 批量移送; the office issues and opens the weekly summary; pages without a
+session redirect to the login page; a form without its CSRF token is refused.
 
 Run by ops/e2e/run (which starts huqi serve); a screenshot of each step goes to HUQI_E2E_OUT."""
 
@@ -295,6 +296,27 @@ def main():
               "the receiving unit's prosecutor opens the transferred case and its timeline names the transfer")
         check(f"{other_name}（移送自{unit_name}）" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text,
               "the case page says where the case came from")
+        logout(driver)
+
+        # 批量移送 by a provincial leader: the row's check box belongs to the form under the table
+        # (form="bulk-transfer"); one ticked case (not the one followed above) moves.
+        add_user("leader.prov", "210000", "leader", "省院领导")
+        login(driver, "leader.prov")
+        driver.get(BASE + "/app/cases")
+        case_id = case_url.rsplit("/", 1)[1]
+        boxes = [b for b in driver.find_elements(By.CSS_SELECTOR, "input[name=case_id]")
+                 if b.get_attribute("value") != case_id and sql(f"SELECT unit_code FROM cases WHERE id = {b.get_attribute('value')}") != other]
+        check(boxes, "the leader's list offers cases to tick")
+        moving = boxes[0].get_attribute("value")
+        boxes[0].click()
+        bulk = driver.find_element(By.ID, "bulk-transfer")
+        Select(bulk.find_element(By.NAME, "unit_code")).select_by_value(other)
+        bulk.find_element(By.NAME, "reason").send_keys("同一被申请人的案件，一并移送有管辖权的检察院。")
+        click_and_wait(driver, bulk.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        bulk_target = sql(f"SELECT name FROM units WHERE code = '{other}'")
+        check(f"已移送 1 件至{bulk_target}" in driver.page_source and sql(f"SELECT unit_code FROM cases WHERE id = {moving}") == other,
+              "the ticked case is moved with the form under the list")
+        shot(driver, "leader-bulk-transfer")
         logout(driver)
 
         # The office opens the weekly summary.

@@ -22,8 +22,11 @@ extension CasePages {
         let total = asked.page == 1 && cases.count <= Self.pageSize ? cases.count
             : asked.problems.isEmpty ? try await CaseQueries.count(asked.filter, for: user.principal, upTo: Self.countLimit, using: database) : 0
         let units = try await UnitRepository(client: database).list(for: user.principal)
-        let rows: [Markup] = cases.prefix(Self.pageSize).map(Self.row)
-        let empty: Markup = asked.narrows ? "<tr><td colspan=\"7\">没有符合条件的案件。</td></tr>" : "<tr><td colspan=\"7\">还没有案件。</td></tr>"
+        // Leaders tick cases to move them together (批量移送); the check boxes belong to that form.
+        let bulk = AccessPolicy.canLeadCases(user.principal) && !cases.isEmpty
+        let rows: [Markup] = cases.prefix(Self.pageSize).map { Self.row($0, selectable: bulk) }
+        let columns = bulk ? 8 : 7
+        let empty: Markup = asked.narrows ? "<tr><td colspan=\"\(columns)\">没有符合条件的案件。</td></tr>" : "<tr><td colspan=\"\(columns)\">还没有案件。</td></tr>"
         // The order in use is named, the other one is a link; the export follows both.
         let orders: [Markup] = [("", "最早到期"), (CaseFilter.Sort.newest.rawValue, "最新受理")].map { sort, name in
             asked.kept["sort", default: ""] == sort ? "<strong>\(name)</strong>" : "<a href=\"?\(asked.query(["sort": sort]))\">\(name)</a>"
@@ -37,19 +40,27 @@ extension CasePages {
                               status: asked.problems.isEmpty ? .ok : .unprocessableContent, body: """
             \(Self.filterForm(asked, units: units, works: AccessPolicy.canWorkCases(user.principal)))
             <p>\(sortLinks)</p>
-            <table id="cases"><thead><tr><th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
+            <table id="cases"><thead><tr>\(bulk ? "<th scope=\"col\">选择</th>" as Markup : .empty)<th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
             <th scope="col">最近期限</th><th scope="col">承办人</th></tr></thead>
             <tbody>\(rows.isEmpty ? [empty] : rows)</tbody></table>
             \(WebPaging.links(path: "/app/cases", query: asked.kept, page: asked.page, hasMore: cases.count > Self.pageSize))
+            \(bulk ? Self.bulkTransferForm(asked, units: try await CaseTransfer.destinations(using: database), user: user) : .empty)
             """)
     }
 
-    private static func row(_ c: CaseSummary) -> Markup {
+    private static func row(_ c: CaseSummary, selectable: Bool) -> Markup {
         let due: Markup = c.overdue ? "<span class=\"badge overdue\">逾期</span>" : (c.nearDue ? "<span class=\"badge near\">临期</span>" : .empty)
         let moved: Markup = c.transferredFromName.map { "<br><span class=\"badge moved\">移送自\($0)</span>" } ?? .empty
         return """
-            <tr><td><a href="/app/cases/\(c.id)">\(c.externalRef)</a></td><td>\(c.enterpriseName)</td><td>\(c.unitName)\(moved)</td><td>\(c.stageName)</td>
+            <tr>\(selectable ? Self.tick(c) : .empty)<td><a href="/app/cases/\(c.id)">\(c.externalRef)</a></td><td>\(c.enterpriseName)</td><td>\(c.unitName)\(moved)</td><td>\(c.stageName)</td>
             <td>\(c.petitionRelated == true ? "涉信访" : "非涉信访")</td><td>\(c.nextDueOn?.description ?? "—") \(due)</td><td>\(c.assigneeName ?? "—")</td></tr>
+            """
+    }
+
+    /// A row's check box for 批量移送 (none for a closed case: it cannot be moved).
+    private static func tick(_ c: CaseSummary) -> Markup {
+        c.stage == .closed ? "<td></td>" : """
+            <td><input type="checkbox" name="case_id" value="\(c.id)" form="bulk-transfer" aria-label="选择 \(c.externalRef)"></td>
             """
     }
 

@@ -17,6 +17,7 @@ struct CasePages: Sendable {
         router.get("/app/queues") { request, _ in try await gate.page(request) { try await queues(request, $0) } }
         router.post("/app/queues/claim") { request, context in try await gate.page(request) { try await claim(request, context, $0) } }
         router.get("/app/cases") { request, _ in try await gate.page(request) { try await list(request, $0) } }
+        router.post("/app/cases/transfer") { request, context in try await gate.page(request) { try await bulkTransfer(request, context, $0) } }
         router.get("/app/cases/{id}") { request, context in
             try await gate.page(request) { try await casePage(try caseID(context), user: $0, notice: WebPage.Notice.from(request)) }
         }
