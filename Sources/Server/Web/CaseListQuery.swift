@@ -79,6 +79,13 @@ struct CaseListQuery: Sendable {
         }
     }
 
+    /// A procuratorate asked for must be one the viewer sees (`units`: their scope's codes);
+    /// otherwise the list would be silently empty.
+    mutating func requireUnit(among units: Set<String>) {
+        guard let unit = filter.unit, !units.contains(unit) else { return }
+        problems.append(("unit", "没有代码为“\(unit)”的检察院，或它不在您的查看范围内。"))
+    }
+
     /// True when any filter narrows the list (the order does not).
     var narrows: Bool { kept.contains { $0.key != "sort" && !$0.value.isEmpty } }
 

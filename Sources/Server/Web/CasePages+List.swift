@@ -13,7 +13,9 @@ extension CasePages {
     func list(_ request: Request, _ user: WebUser) async throws -> Response {
         var parameters: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
-        let asked = CaseListQuery(parameters, principal: user.principal)
+        let units = try await UnitRepository(client: database).list(for: user.principal)
+        var asked = CaseListQuery(parameters, principal: user.principal)
+        asked.requireUnit(among: Set(units.map(\.code)))
         var filter = asked.filter
         filter.limit = Self.pageSize + 1
         filter.offset = (asked.page - 1) * Self.pageSize
@@ -21,7 +23,6 @@ extension CasePages {
         // The count only when the page is full: otherwise the rows shown are all there is.
         let total = asked.page == 1 && cases.count <= Self.pageSize ? cases.count
             : asked.problems.isEmpty ? try await CaseQueries.count(asked.filter, for: user.principal, upTo: Self.countLimit, using: database) : 0
-        let units = try await UnitRepository(client: database).list(for: user.principal)
         // Leaders tick cases to move them together (批量移送); the check boxes belong to that form.
         let bulk = AccessPolicy.canLeadCases(user.principal) && !cases.isEmpty
         let rows: [Markup] = cases.prefix(Self.pageSize).map { Self.row($0, selectable: bulk) }

@@ -75,7 +75,9 @@ struct CaseListPageTests {
                 #expect(Self.refs(mine) == [claimedRef] && mine.contains("<h1>我的案件</h1>") && mine.contains("<option value=\"mine\" selected>"),
                         "the navigation bar's older link means the same")
                 #expect(!mine.contains("<select id=\"unit\""), "one procuratorate: no choice to offer")
-                #expect(try await list("unit=210781", own) == [], "a procuratorate outside one's scope lists nothing")
+                let elsewhere = try await http.execute(uri: "/app/cases?unit=210781", method: .get, headers: [.cookie: own.cookie])
+                #expect(elsewhere.status == .unprocessableContent && String(buffer: elsewhere.body).contains("不在您的查看范围内")
+                        && Self.refs(String(buffer: elsewhere.body)).isEmpty, "a procuratorate outside one's scope is said, and lists nothing")
             }
         }
     }
@@ -138,6 +140,7 @@ struct CaseListPageTests {
                                                   ("batch=-3", "value=\"-3\" aria-invalid=\"true\"", "批次编号应为正整数"),
                                                   ("due=late", "name=\"due\" aria-invalid=\"true\"", "期限应为逾期"),
                                                   ("holder=you", "name=\"holder\" aria-invalid=\"true\"", "承办应为"),
+                                                  ("unit=999999", "name=\"unit\" aria-invalid=\"true\"", "没有代码为“999999”的检察院"),
                                                   ("typical=yes", "name=\"typical\" type=\"checkbox\" value=\"1\" aria-invalid=\"true\"", "典型案例应为 1")] {
                     let response = try await http.execute(uri: "/app/cases?\(query)", method: .get, headers: [.cookie: leader.cookie])
                     let html = String(buffer: response.body)
