@@ -132,12 +132,21 @@ struct AdminPages: Sendable {
         let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
         let list = try await UserRepository(client: database).list(for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
         let initial = try await UserRepository(client: database).withInitialPassword(list.map(\.login))
+        let active = try await UserRepository(client: database).lastActive(list.map(\.login))
+        // Procuratorates and partners by name, with their codes.
+        let unitNames = Dictionary(try await UnitRepository(client: database).list(for: user.principal).map { ($0.code, $0.name) }) { a, _ in a }
+        let partnerNames = Dictionary(try await PartnerRepository(client: database).list(for: user.principal).map { ($0.code, $0.name) }) { a, _ in a }
+        func home(_ u: User) -> String {
+            if let code = u.unitCode { return unitNames[code].map { "\($0)（\(code)）" } ?? code }
+            if let code = u.partnerCode { return partnerNames[code].map { "\($0)（\(code)）" } ?? code }
+            return "—"
+        }
         let rows: [Markup] = list.prefix(Self.pageSize).map { u in
             let boxes: [Markup] = Role.allCases.map { role in
                 "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"\(role.rawValue)\"\(u.roles.contains(role) ? " checked" : "")> \(role.chineseName)</label>"
             }
             return """
-                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(u.unitCode ?? u.partnerCode ?? "—")</td><td>\(u.disabled ? "已停用" : "在用")\(initial.contains(u.login) ? "<br><span class=\"badge near\">初始密码未改</span>" : Markup.empty)\(statusForm(u, user))</td>
+                <tr><td>\(u.login)</td><td>\(u.displayName)</td><td>\(home(u))</td><td class="last-active">\(active[u.login].map(ShanghaiTime.minute) ?? "从未登录")</td><td>\(u.disabled ? "已停用" : "在用")\(initial.contains(u.login) ? "<br><span class=\"badge near\">初始密码未改</span>" : Markup.empty)\(statusForm(u, user))</td>
                 <td><form method="post" action="/app/admin/users/\(u.login)/roles">\(user.csrfField)\(boxes)<button type="submit" class="secondary">保存角色</button></form></td></tr>
                 """
         }
@@ -146,7 +155,7 @@ struct AdminPages: Sendable {
             "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"\(role.rawValue)\"\((input?.values("role") ?? []).contains(role.rawValue) ? " checked" : "")> \(role.chineseName)</label>"
         }
         return WebPage.render("用户与角色", user: user, notice: notice, status: status, body: """
-            <table><thead><tr><th scope="col">登录名</th><th scope="col">姓名</th><th scope="col">单位 / 合作单位</th><th scope="col">状态</th><th scope="col">角色</th></tr></thead>
+            <table><thead><tr><th scope="col">登录名</th><th scope="col">姓名</th><th scope="col">单位 / 合作单位</th><th scope="col">最近活动</th><th scope="col">状态</th><th scope="col">角色</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             \(WebPaging.links(path: "/app/admin/users", query: [:], page: page, hasMore: list.count > Self.pageSize))
             <form class="card" method="post" action="/app/admin/users">\(user.csrfField)<h2>新增用户</h2>

@@ -51,6 +51,13 @@ struct AdminPagesTests {
                     SELECT string_agg(r.role, ',') FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.login = 'pros.new'
                     """)[0].decode(String.self, at: 0)
                 #expect(roles == "leader")
+                // Who belongs where, by name; who was last active when (the admin and pros.jz
+                // signed in above; the new prosecutor never has).
+                let users = try await WebClient.page(http, "/app/admin/users", admin)
+                let rowOf = { (login: String) in users.components(separatedBy: "<tr>").first { $0.contains("<td>\(login)</td>") } ?? "" }
+                #expect(rowOf("pros.new").contains("<td>凌海市人民检察院（210781）</td><td class=\"last-active\">从未登录</td>"), "\(rowOf("pros.new"))")
+                #expect(rowOf("uploader.a").contains("<td>辽宁省工商业联合会（LNFIC）</td>"))
+                #expect(rowOf("admin").contains("<td class=\"last-active\">20"), "a time: \(rowOf("admin"))")
                 _ = world
             }
         }
