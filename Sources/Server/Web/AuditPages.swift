@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import Postgres
+import Reporting
 import Store
 
 /// `/app/admin/audit`: the audit log for administrators — who did what to which thing, when and
@@ -38,6 +39,9 @@ struct AuditPages: Sendable {
         (filter.from, filter.through) = (date("from", "起始日期"), date("through", "截止日期"))
         func nonEmpty(_ name: String) -> String? { (fields[name] ?? "").isEmpty ? nil : fields[name] }
         (filter.actorLabel, filter.action, filter.entity, filter.entityID) = (nonEmpty("actor"), nonEmpty("action"), nonEmpty("entity"), nonEmpty("entity_id"))
+        if field("format") == "csv", problems.isEmpty {
+            return Self.csv(try await AuditTrail(client: database).search(filter, for: user.principal, limit: Self.exportLimit))
+        }
         let entries = problems.isEmpty
             ? try await AuditTrail(client: database).search(filter, for: user.principal, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
             : []
@@ -48,6 +52,7 @@ struct AuditPages: Sendable {
               <table id="audit"><thead><tr><th scope="col">时间（北京）</th><th scope="col">操作人</th><th scope="col">操作</th>\
               <th scope="col">对象</th><th scope="col">来源地址</th><th scope="col">详情</th></tr></thead><tbody>\(rows)</tbody></table>
               \(WebPaging.links(path: "/app/admin/audit", query: fields, page: page, hasMore: entries.count > Self.pageSize))
+              <p><a id="audit-csv" href="\(Self.csvURL(fields))" download>导出 CSV（当前条件，最新的 \(Self.exportLimit) 条以内）</a></p>
               """
         return WebPage.render("审计日志", user: user, notice: problems.isEmpty ? nil : .error(problems.joined(separator: " ")),
                               status: problems.isEmpty ? .ok : .unprocessableContent, body: """
@@ -55,6 +60,36 @@ struct AuditPages: Sendable {
             \(table)
             <p class="hint">日志只能追加、不能修改；用 huqi audit verify 校验哈希链是否完好。</p>
             """)
+    }
+
+    /// The most events one CSV export holds (newest first).
+    static let exportLimit = 10_000
+
+    private static func csvURL(_ fields: [String: String]) -> String {
+        var components = URLComponents()
+        components.path = "/app/admin/audit"
+        components.queryItems = fields.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            + [URLQueryItem(name: "format", value: "csv")]
+        return components.string ?? "/app/admin/audit?format=csv"
+    }
+
+    /// The filtered log as CSV for Excel (for an inspection, an archive): the page's columns,
+    /// the action's and the details' codes beside their Chinese names.
+    private static func csv(_ entries: [AuditEntry]) -> Response {
+        var rows = [["编号", "时间（北京）", "操作人", "操作人代码", "操作", "操作代码", "对象", "对象编号", "来源地址", "详情", "详情（原始）"]]
+        for entry in entries {
+            let e = entry.event
+            let items = AuditSummaryNames.items(action: e.action, summary: e.summary)
+            rows.append([String(entry.id), ShanghaiTime.second(entry.occurredAt), e.actorLabel.isEmpty ? e.actor : e.actorLabel, e.actor,
+                         AuditActionNames.name(e.action), e.action,
+                         AuditActionNames.entities.first { $0.code == e.entity }?.name ?? e.entity, e.entityID, e.address,
+                         items.map { "\($0.name)：\($0.value)" }.joined(separator: "；"), items.map(\.raw).joined(separator: "; ")])
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"huqi-audit.csv\""
+        WebPage.secure(&headers)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: ExcelCSV.document(rows))))
     }
 
     private static func filterForm(_ fields: [String: String]) -> Markup {

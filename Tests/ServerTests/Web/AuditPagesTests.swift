@@ -57,6 +57,18 @@ struct AuditPagesTests {
                 let details = Self.rows(one).first?[5] ?? ""
                 #expect(details == "批次：1 ； 结果：新增 ； 涉信访：否 ； 行号：8 ； 分流规则版本：1", "the details in Chinese (AU-7 is the file's row 8): \(details)")
                 #expect(one.contains("<span title=\"outcome=accepted\">结果：新增</span>"), "each as recorded in its tooltip")
+                // The same narrowed log as CSV for Excel: BOM, the page's columns with their codes.
+                #expect(one.contains("href=\"/app/admin/audit?entity=case&amp;entity_id=\(caseID)&amp;format=csv\" download>导出 CSV"))
+                let csv = try await http.execute(uri: "/app/admin/audit?entity=case&entity_id=\(caseID)&format=csv", method: .get,
+                                                 headers: [.cookie: admin.cookie])
+                let bytes = Array(buffer: csv.body)
+                let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8" && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+                #expect(lines.count == 2 && lines[0].hasPrefix("编号,时间（北京）,操作人,操作人代码,操作,操作代码,对象,对象编号"), "\(lines)")
+                #expect(lines.last?.contains(",新增案件,case.create,案件,\(caseID),,批次：1；结果：新增；涉信访：否；行号：8；分流规则版本：1,") == true, "\(lines)")
+                let prosecutorCSV = try await http.execute(uri: "/app/admin/audit?format=csv", method: .get, headers: [.cookie: pros.cookie])
+                #expect(prosecutorCSV.status == .notFound)
 
                 let today = try await client.query("SELECT ((now() AT TIME ZONE 'Asia/Shanghai')::date)::text")[0].decode(String.self, at: 0)
                 let tomorrow = try await client.query("SELECT ((now() AT TIME ZONE 'Asia/Shanghai')::date + 1)::text")[0].decode(String.self, at: 0)
