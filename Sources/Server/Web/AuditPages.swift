@@ -66,11 +66,7 @@ struct AuditPages: Sendable {
     static let exportLimit = 10_000
 
     private static func csvURL(_ fields: [String: String]) -> String {
-        var components = URLComponents()
-        components.path = "/app/admin/audit"
-        components.queryItems = fields.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-            + [URLQueryItem(name: "format", value: "csv")]
-        return components.string ?? "/app/admin/audit?format=csv"
+        WebPaging.url("/app/admin/audit", fields.merging(["format": "csv"]) { $1 })
     }
 
     /// The filtered log as CSV for Excel (for an inspection, an archive): the page's columns,

@@ -93,12 +93,7 @@ struct CaseListQuery: Sendable {
     var isMine: Bool { kept["holder"] == "mine" }
 
     /// A query string with these parameters, changed by `changes` (an empty value removes one).
-    func query(_ changes: [String: String] = [:]) -> String {
-        var components = URLComponents()
-        components.queryItems = kept.merging(changes) { $1 }.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { URLQueryItem(name: $0.key, value: $0.value) }
-        return components.percentEncodedQuery ?? ""
-    }
+    func query(_ changes: [String: String] = [:]) -> String { WebPaging.query(kept.merging(changes) { $1 }) }
 
     /// The same list as an Excel file, through the API (same filters, same scope).
     var exportURL: String {
