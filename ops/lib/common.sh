@@ -38,6 +38,7 @@ as_pg() {
 }
 
 # start_throwaway_cluster DIR: initdb + start with a Unix socket in DIR/run, no TCP, no fsync.
+# HUQI_PG_SERVER_OPTIONS adds server options (e.g. "-c shared_buffers=2GB" for a benchmark).
 start_throwaway_cluster() {
   local dir=$1 bin
   bin=$(pg_bindir)
@@ -48,7 +49,7 @@ start_throwaway_cluster() {
   as_pg "$bin/initdb" -D "$dir/pgdata" -U huqi -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; return 1; }
   as_pg "$bin/pg_ctl" start -w -t 60 -D "$dir/pgdata" -l "$dir/run/postgres.log" \
-    -o "-c listen_addresses='' -k $dir/run -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    -o "-c listen_addresses='' -k $dir/run -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${HUQI_PG_SERVER_OPTIONS:-}" \
     >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
 }
 

@@ -21,7 +21,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let caches: ReadCaches
 
     /// What a session still signed in with an initial password may call.
-    static let openWithInitialPassword: Set<String> = ["GET /api/v1/me", "POST /api/v1/session", "DELETE /api/v1/session"]
+    static let openWithInitialPassword: Set<String> = [
+        "GET /api/v1/me", "POST /api/v1/session", "DELETE /api/v1/session", "POST /api/v1/me/password",
+    ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

@@ -6,8 +6,9 @@ import HTTPTypes
 import Store
 
 /// `POST /api/v1/session` (log in with login + password: sets the `huqi_session` cookie and
-/// returns the CSRF token) and `DELETE /api/v1/session` (log out: the session row is ended, so
-/// the cookie is worthless even if kept).
+/// returns the CSRF token), `DELETE /api/v1/session` (log out: the session row is ended, so
+/// the cookie is worthless even if kept) and `POST /api/v1/me/password` (a signed-in person
+/// replaces their password — also the way out of an initial one for a client of the API).
 struct SessionController: Sendable {
     let database: PostgresClient
     let passwords: PasswordHasher
@@ -31,6 +32,7 @@ struct SessionController: Sendable {
     func register(on group: RouterGroup<HuqiRequestContext>) {
         group.post("session") { request, context in try await login(request, context) }
         group.delete("session") { _, context in try await logout(context) }
+        group.post("me/password") { request, context in try await changePassword(request, context) }
     }
 
     private func login(_ request: Request, _ context: HuqiRequestContext) async throws -> Response {
@@ -83,6 +85,51 @@ struct SessionController: Sendable {
 
     /// The cookie that removes the session cookie.
     static let expiredCookie = Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
+
+    struct PasswordChangeRequest: Decodable {
+        let currentPassword: String
+        let newPassword: String
+
+        enum CodingKeys: String, CodingKey {
+            case currentPassword = "current_password", newPassword = "new_password"
+        }
+    }
+
+    struct PasswordChangeResponse: ResponseEncodable {
+        let sessionsEnded: Int
+        let csrfToken: String?
+
+        enum CodingKeys: String, CodingKey {
+            case sessionsEnded = "sessions_ended", csrfToken = "csrf_token"
+        }
+    }
+
+    /// Only a signed-in person changes their password, never an API key or token (whoever holds
+    /// a token does not thereby know the password). The session continues under a new cookie
+    /// and CSRF token; every other session of the person ends.
+    private func changePassword(_ request: Request, _ context: HuqiRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard case .session(let token, _) = context.credential else {
+            throw Problem(status: .forbidden, code: "auth.not_a_session", title: "只有网页登录会话可以修改密码（POST /api/v1/session 登录后再修改），API 密钥不能。")
+        }
+        let body: PasswordChangeRequest
+        do {
+            body = try await request.decode(as: PasswordChangeRequest.self, context: context)
+        } catch {
+            throw Problem(status: .badRequest, code: "request.body_invalid",
+                          title: "请求体应为 JSON：{\"current_password\": …, \"new_password\": …}")
+        }
+        do {
+            let outcome = try await OwnPasswordChange(database: database, passwords: passwords).perform(
+                principal: principal, sessionToken: token, current: body.currentPassword, new: body.newPassword, address: context.clientAddress)
+            var response = try PasswordChangeResponse(sessionsEnded: outcome.sessionsEnded, csrfToken: outcome.session?.csrfToken)
+                .response(from: request, context: context)
+            if let issued = outcome.session { response.setCookie(Self.cookie(issued.token, for: request)) }
+            return response
+        } catch let error as IdentityError {
+            throw Problem(error)
+        }
+    }
 
     private func logout(_ context: HuqiRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()

@@ -10,10 +10,18 @@ import Store
 /// `GET /api/v1/reports/weekly/{2026-W48}?format=html|csv|json|md` — for the office the newest
 /// issued snapshot of that week (`X-Huqi-Snapshot-Version`), or the live numbers when none was
 /// issued; for a leader the live numbers of their unit and below. Others: 404.
+/// `POST /api/v1/reports/weekly/{week}/issue` (office and admins): stores this moment's numbers
+/// of a week that has ended as its next snapshot version, audited as `report.issue`.
 struct ReportController: Sendable {
     let database: PostgresClient
 
     struct Snapshots: ResponseEncodable { let items: [WeeklySnapshots.Snapshot] }
+
+    /// One snapshot as the answer of issuing it (the fields of the list's items).
+    struct Issued: ResponseEncodable {
+        let snapshot: WeeklySnapshots.Snapshot
+        func encode(to encoder: any Encoder) throws { try snapshot.encode(to: encoder) }
+    }
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
         group.get("reports/weekly") { _, context -> Snapshots in
@@ -23,13 +31,26 @@ struct ReportController: Sendable {
             }
             return Snapshots(items: try await WeeklySnapshots.list(using: database))
         }
+        group.post("reports/weekly/{week}/issue") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            guard principal.has(.office) || principal.has(.admin) else { throw Problem.notFound }
+            let week = try Self.week(context)
+            guard WeeklyIssuer.hasEnded(week) else {
+                throw Problem(status: .unprocessableContent, code: "report.week_not_ended",
+                              title: "\(week) 还没有结束，结束后才能签发（签发的数字不再改变）。")
+            }
+            let actor = AuditEvent(by: principal, action: "report.issue", address: context.clientAddress)
+            guard let snapshot = try await WeeklyIssuer(database: database).issue(week, by: actor) else {
+                throw Problem(status: .serviceUnavailable, code: "report.issue_failed", title: "\(week) 的周报未能签发，请稍后再试。")
+            }
+            var response = try Issued(snapshot: snapshot).response(from: request, context: context)
+            response.status = .created
+            return response
+        }
         group.get("reports/weekly/{week}") { request, context -> Response in
             let principal = try context.requirePrincipal()
             guard principal.has(.office) || principal.has(.admin) || principal.has(.leader) else { throw Problem.notFound }
-            let text = try context.parameters.require("week")
-            guard let week = ISOWeek(text) else {
-                throw Problem(status: .unprocessableContent, code: "report.week_invalid", title: "周次应写成 2026-W48 这样的 ISO 周。")
-            }
+            let week = try Self.week(context)
             if let refusal = WeeklyIssuer.refusal(of: week) {
                 throw Problem(status: .unprocessableContent, code: "report.week_future", title: refusal)
             }
@@ -55,5 +76,13 @@ struct ReportController: Sendable {
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+    }
+
+    /// The `{week}` of the path, or a 422.
+    private static func week(_ context: HuqiRequestContext) throws -> ISOWeek {
+        guard let week = ISOWeek(try context.parameters.require("week")) else {
+            throw Problem(status: .unprocessableContent, code: "report.week_invalid", title: "周次应写成 2026-W48 这样的 ISO 周。")
+        }
+        return week
     }
 }

@@ -28,6 +28,12 @@ public struct WeeklyIssuer: Sendable {
         return week > current ? "\(week) 尚未开始（本周是 \(current)），没有可统计的数据。" : nil
     }
 
+    /// Whether `week` has ended in Asia/Shanghai. Only such a week is issued by people (the page,
+    /// the API): a running week's numbers would be frozen half-way.
+    public static func hasEnded(_ week: ISOWeek, now: Date = Date()) -> Bool {
+        week < ISOWeek(containing: CalendarDate.today(now: now))
+    }
+
     /// The numbers of `week` as `principal` may see them.
     public func summary(of week: ISOWeek, for principal: Principal) async throws -> WeeklySummary {
         try await WeeklyQueries.compute(week: week, for: principal, using: database)

@@ -107,33 +107,21 @@ struct AccountPages: Sendable {
 
     private func change(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
         let form = try await WebForm.read(request, user: user, limit: 16_384)
-        guard let id = user.principal.userID, let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else {
+        guard user.principal.userID != nil, let token = request.cookies[AuthenticationMiddleware.cookieName]?.value else {
             throw WebError.notFound()
         }
         let (current, new, repeated) = (form.fields["current_password"]?.first ?? "", form.fields["new_password"]?.first ?? "",
                                         form.fields["repeat_password"]?.first ?? "")
-        let login = user.principal.label
-        let throttle = LoginThrottle(client: database)
         do {
             guard new == repeated else { throw IdentityError.passwordMismatch }
-            try PasswordRules.check(new)
-            try await throttle.check(login: login, address: context.clientAddress)
-            let stored = try await UserRepository(client: database).password(userID: id).hash
-            guard let stored, try await passwords.verify(current, against: stored) else {
-                try await throttle.recordFailure(login: login, address: context.clientAddress)
-                throw IdentityError.passwordWrong
-            }
-            guard new != current else { throw IdentityError.passwordUnchanged }
-            let ended = try await UserRepository(client: database).changeOwnPassword(
-                userID: id, from: stored, to: try await passwords.hash(new), keepingSession: token,
-                by: AuditEvent(by: user.principal, action: "user.password_change", address: context.clientAddress))
+            let outcome = try await OwnPasswordChange(database: database, passwords: passwords)
+                .perform(principal: user.principal, sessionToken: token, current: current, new: new, address: context.clientAddress)
+            let ended = outcome.sessionsEnded
             let others = ended > 0 ? "您在其他地方的 \(ended) 个登录已退出。" : ""
             var response = WebPage.redirect(to: Self.accepted(next: form.fields["next"]?.first) ?? "/app/account",
                                             notice: .success("密码已修改。\(others)"))
             // This browser continues under a new session: a copy of the old cookie is worth nothing now.
-            if let issued = try await SessionRepository(client: database).rotate(token: token) {
-                response.setCookie(SessionController.cookie(issued.token, for: request))
-            }
+            if let issued = outcome.session { response.setCookie(SessionController.cookie(issued.token, for: request)) }
             return response
         } catch let error as IdentityError {
             let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : (error.kind == .conflict ? .conflict : .unprocessableContent)

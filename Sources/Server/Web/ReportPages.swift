@@ -23,7 +23,7 @@ struct ReportPages: Sendable {
         let form = try await WebForm.read(request, user: user, limit: 4_096)
         guard let week = form["week"].flatMap({ ISOWeek($0) }) else { throw WebError.badRequest("周次应写成 2026-W48 的形式。") }
         let page = "/app/reports/weekly?week=\(week)"
-        guard Self.hasEnded(week) else {
+        guard WeeklyIssuer.hasEnded(week) else {
             return WebPage.redirect(to: page, notice: .error("\(week) 还没有结束，结束后才能签发（签发的数字不再改变）。"))
         }
         let actor = AuditEvent(by: user.principal, action: "report.issue", address: context.clientAddress)
@@ -85,12 +85,9 @@ struct ReportPages: Sendable {
             """
     }
 
-    /// Only a week that has ended is issued: a running one's numbers would be frozen half-way.
-    static func hasEnded(_ week: ISOWeek) -> Bool { week < ISOWeek(containing: CalendarDate.today()) }
-
     /// 签发 for a week that has ended.
     static func issueForm(_ week: ISOWeek, in snapshots: [WeeklySnapshots.Snapshot], user: WebUser) -> Markup {
-        guard hasEnded(week) else { return .empty }
+        guard WeeklyIssuer.hasEnded(week) else { return .empty }
         let next = (snapshots.first { $0.week == week.description }?.version ?? 0) + 1
         return """
             <form method="post" action="/app/reports/weekly/issue" id="issue-week">\(user.csrfField)<input type="hidden" name="week" value="\(week.description)">\

@@ -25,7 +25,7 @@ extension IdentityError {
     /// A person still signed in with the initial password an administrator set: until they
     /// replace it on the 账号 page, their session opens nothing else.
     public static let passwordInitial = IdentityError(.forbidden, "identity.password_initial",
-                                                      "您的密码是管理员设置的初始密码，请先在网页的“账号”页改为只有您知道的密码，再使用其他功能。")
+                                                      "您的密码是管理员设置的初始密码，请先在网页的“账号”页（或 POST /api/v1/me/password）改为只有您知道的密码，再使用其他功能。")
     /// An administrator tried to reset their own password on the users page.
     public static let resetSelf = IdentityError(.conflict, "identity.reset_self", "不能在这里重置自己的密码，请在“账号”页修改。")
 }

@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
             环境变量：HUQI_HOST（默认 127.0.0.1）、HUQI_PORT（默认 8080）、HUQI_DATABASE_URL、
             HUQI_DATA_DIR（内置数据库目录，默认 .huqi/）、HUQI_LOG_LEVEL（默认 info）、
             HUQI_RATE_LIMIT（每个 API 密钥或用户每秒请求数，默认 100，突发 6 倍）、
-            HUQI_READ_CACHE（读缓存：on 默认开启，off 关闭；数据变化由数据库通知，见 README）。
+            HUQI_READ_CACHE（读缓存：on 默认开启，off 关闭；数据变化由数据库通知，见 README）、
+            HUQI_SESSION_RETENTION_DAYS（已失效的网页登录记录保留天数，默认 90；每人最近一次保留）。
             使用内置数据库时，serve 启动集群并在退出时停止它（如集群由 huqi db start 启动，则保持运行）。
             """
     )
@@ -72,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [
             client, AuditSealer(database: client, logger: logger), WorkflowSweeper(database: client, logger: logger),
             WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger),
+            RetentionSweeper(database: client, sessionDays: try sessionRetentionDays(), logger: logger),
         ]
         if try readCacheEnabled() {
             services.append(ChangeListener(database: client, caches: dependencies.caches, logger: logger))
@@ -102,6 +104,16 @@ struct ServeCommand: AsyncParsableCommand {
         case let text?:
             throw ConfigurationError(code: "config.read_cache_invalid", message: "HUQI_READ_CACHE=\(text) 应为 on 或 off。")
         }
+    }
+
+    /// `HUQI_SESSION_RETENTION_DAYS` (1–3650), default 90.
+    private func sessionRetentionDays() throws -> Int {
+        guard let text = ProcessInfo.processInfo.environment["HUQI_SESSION_RETENTION_DAYS"], !text.isEmpty else { return 90 }
+        guard let days = Int(text), (1...3650).contains(days) else {
+            throw ConfigurationError(code: "config.session_retention_invalid",
+                                     message: "HUQI_SESSION_RETENTION_DAYS=\(text) 应为 1–3650 之间的天数。")
+        }
+        return days
     }
 
     /// `HUQI_WEEKLY_ISSUE_AT` (`1 08:00`: ISO weekday and time, Asia/Shanghai), default Monday 08:00.

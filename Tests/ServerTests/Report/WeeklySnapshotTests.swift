@@ -58,6 +58,48 @@ struct WeeklySnapshotTests {
         }
     }
 
+    @Test("the office issues an ended week through the API: a new version each time, audited; a running week, a leader and a wrong week are refused")
+    func issueThroughAPI() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WorkflowWorld.make(client: client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: true))
+            let current = ISOWeek(containing: CalendarDate.today())
+            let last = current.adding(weeks: -1)
+            let app = try ServerHarness.application(client: client)
+            try await app.test(.router) { http in
+                func issue(_ week: String, as login: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                    let response = try await http.execute(uri: "/api/v1/reports/weekly/\(week)/issue", method: .post,
+                                                          headers: [.authorization: "Bearer \(world.token(login))"])
+                    return (response.status, (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
+                }
+                let (status, first) = try await issue(last.description, as: "office")
+                #expect(status == .created)
+                #expect(first["week"] as? String == last.description && first["version"] as? Int == 1)
+                #expect(first["issued_by"] as? String == "user:\(world.identity.user("office").id)")
+                let (again, second) = try await issue(last.description, as: "admin")
+                #expect(again == .created && second["version"] as? Int == 2)
+                let (running, refusal) = try await issue(current.description, as: "office")
+                #expect(running == .unprocessableContent && refusal["code"] as? String == "report.week_not_ended")
+                let (future, notBegun) = try await issue(current.adding(weeks: 1).description, as: "office")
+                #expect(future == .unprocessableContent && notBegun["code"] as? String == "report.week_not_ended")
+                let (wrong, invalid) = try await issue("2026-48", as: "office")
+                #expect(wrong == .unprocessableContent && invalid["code"] as? String == "report.week_invalid")
+                let (leader, _) = try await issue(last.description, as: "leader.jz")
+                #expect(leader == .notFound, "leaders read their scope live; issuing is the office's")
+                let csv = try await http.execute(uri: "/api/v1/reports/weekly/\(last)?format=csv", method: .get,
+                                                 headers: [.authorization: "Bearer \(world.token("office"))"])
+                #expect(csv.headers[HTTPField.Name("X-Huqi-Snapshot-Version")!] == "2", "the office now reads the newest issued version")
+            }
+            let audited = try await client.query("""
+                SELECT actor_label, entity_id FROM audit_events WHERE action = 'report.issue' ORDER BY id
+                """).map { try $0.decode((String, String?).self) }
+            #expect(audited.map(\.0) == ["office", "admin"])
+            #expect(audited.map(\.1) == [last.description, last.description])
+            let versions = try await client.query("SELECT count(*) FROM weekly_reports WHERE week = \(last.description)")[0].decode(Int.self, at: 0)
+            #expect(versions == 2)
+        }
+    }
+
     @Test("the scheduler issues last week once, even when several instances tick at the same time, and not before Monday 08:00")
     func scheduler() async throws {
         try await TestDatabase.withClient { client in
