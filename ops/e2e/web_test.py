@@ -4,7 +4,8 @@ does everyone's: `login` replaces it), then uploads a fixture batch and sees its
 prosecutor claims a case and takes it through evaluation, review (with a clue) and follow-up to
 resolution; a leader filters the case list and assigns the case; a prosecutor of another unit
 gets the 404 page for it, until the leader moves it there (移送); a provincial leader moves a
-ticked case with 批量移送; the office issues and opens the weekly summary; pages without a
+ticked case with 批量移送; the office issues and opens the weekly summary; an administrator loads
+next year's holiday calendar; pages without a
 session redirect to the login page; a form without its CSRF token is refused.
 
 Run by ops/e2e/run (which starts huqi serve); a screenshot of each step goes to HUQI_E2E_OUT."""
@@ -335,6 +336,26 @@ def main():
         click_and_wait(driver, driver.find_element(By.ID, "open-weekly"))
         check("周报" in driver.title or "周报" in driver.page_source, "the weekly summary opens")
         shot(driver, "weekly-summary")
+        driver.get(BASE + "/app/account")  # the printable summary has no menu
+        logout(driver)
+
+        # An administrator loads next year's holidays (a file as Excel saves it, GB18030, Chinese
+        # kinds): the warning about 暂定 deadlines goes, and they are recomputed.
+        login(driver, "admin.e2e")
+        driver.get(BASE + "/app/admin/calendar")
+        next_year = datetime.date.today().year + 1
+        check(f"尚未载入 {next_year} 年" in driver.find_element(By.ID, "calendar-missing").text,
+              "the calendar page warns while next year is not loaded")
+        calendar_file = os.path.join(OUT, f"{next_year}年节假日.csv")
+        with open(calendar_file, "wb") as f:
+            f.write(f"日期,类别,名称\r\n{next_year}-01-01,放假,元旦\r\n{next_year}-02-06,上班,春节调休上班\r\n".encode("gb18030"))
+        driver.find_element(By.ID, "calendar-file").send_keys(calendar_file)
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/app/admin/calendar'] button[type=submit]"))
+        check(f"已载入 {next_year} 年（共 2 个日期）" in driver.page_source
+              and sql("SELECT count(*) FROM case_deadlines WHERE provisional AND closed_on IS NULL") == "0",
+              "next year's calendar is loaded from the page and no open deadline stays provisional")
+        check("春节调休上班" in driver.find_element(By.ID, "calendar-days").text, "the year's days are listed")
+        shot(driver, "admin-calendar")
     finally:
         driver.quit()
 

@@ -36,6 +36,12 @@ public enum TextDecoding {
         return (utf8, .gb18030)
     }
 
+    /// A small text file (a holiday calendar, …) as a String, by the same rules.
+    public static func string(_ bytes: [UInt8]) throws -> (text: String, encoding: Encoding) {
+        let (utf8, encoding) = try utf8(PayloadBytes(bytes))
+        return (String(decoding: utf8.unsafeBuffer, as: UTF8.self), encoding)
+    }
+
     /// Whether `bytes` are well-formed UTF-8 (the same rules as `String(validating:)`), without
     /// building a string. Drops the pages checked as it goes (`PayloadBytes.PassCursor`).
     static func isValidUTF8(_ bytes: PayloadBytes) -> Bool {

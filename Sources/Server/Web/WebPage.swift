@@ -113,6 +113,7 @@ enum WebPage {
             links.append("<a href=\"/app/admin/partners\">合作单位</a>")
             links.append("<a href=\"/app/admin/users\">用户</a>")
             links.append("<a href=\"/app/admin/audit\">审计日志</a>")
+            links.append("<a href=\"/app/admin/calendar\">节假日日历</a>")
         }
         return account(user, links: links)
     }

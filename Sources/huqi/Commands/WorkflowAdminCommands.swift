@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Intake
 import Store
 
 /// `huqi calendar load FILE`: adds or replaces years of the holiday calendar (a data change).
@@ -19,20 +20,12 @@ struct CalendarCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await OperatorSession.run { session in
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw ValidationError("无法读取文件 \(file)（应为 UTF-8 文本）。")
+                guard let data = FileManager.default.contents(atPath: file), let (text, _) = try? TextDecoding.string(Array(data)) else {
+                    throw ValidationError("无法读取文件 \(file)（应为 UTF-8 或 GB18030 编码的文本）。")
                 }
                 let entries = try CalendarStore.parse(text)
-                let (years, outcome) = try await session.client.withTransaction { connection in
-                    let years = try await CalendarStore.replaceYears(with: entries, source: URL(fileURLWithPath: file).lastPathComponent, on: connection)
-                    let outcome = try await DeadlineRecompute.run(years: years, actor: session.actor.actor, on: connection)
-                    var event = session.actor
-                    (event.action, event.entity) = ("calendar.load", "calendar")
-                    event.summary = ["years": years.map(String.init).joined(separator: ","), "deadlines_checked": String(outcome.checked),
-                                     "deadlines_moved": String(outcome.moved.count), "deadlines_settled": String(outcome.settled)]
-                    try await AuditLog.append(event, on: connection)
-                    return (years, outcome)
-                }
+                let (years, outcome) = try await CalendarStore.load(entries, source: URL(fileURLWithPath: file).lastPathComponent,
+                                                                    by: session.actor, using: session.client)
                 print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。")
                 print("未结期限按新日历重算：检查 \(outcome.checked) 个，到期日变化 \(outcome.moved.count) 个，不再是暂定 \(outcome.settled) 个。")
                 for move in outcome.moved.prefix(20) {

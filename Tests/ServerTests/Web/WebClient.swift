@@ -45,16 +45,17 @@ enum WebClient {
         return Session(cookie: cookie, csrf: String(token))
     }
 
-    /// A `multipart/form-data` upload of `file` to the batch form.
-    static func upload(_ http: any TestClientProtocol, _ session: Session, file: [UInt8], fields: [String: String]) async throws -> TestResponse {
+    /// A `multipart/form-data` upload of `file` to a form (the batch form unless `path` says another).
+    static func upload(_ http: any TestClientProtocol, _ session: Session, file: [UInt8], fields: [String: String],
+                       to path: String = "/app/batches", filename: String = "批次.csv") async throws -> TestResponse {
         let boundary = "----huqi-test-boundary"
         var body: [UInt8] = []
         for (name, value) in fields.merging(["csrf_token": session.csrf], uniquingKeysWith: { a, _ in a }) {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"批次.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
         body += file + Array("\r\n--\(boundary)--\r\n".utf8)
-        return try await http.execute(uri: "/app/batches", method: .post,
+        return try await http.execute(uri: path, method: .post,
                                       headers: [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: session.cookie],
                                       body: ByteBuffer(bytes: body))
     }

@@ -11,9 +11,9 @@ import TestSupport
 struct CalendarReloadTests {
     /// 2027 holidays invented for the test (not the official ones): 元旦 01-01, 春节 02-05…02-11,
     /// Saturday 02-13 a 调休 working day.
-    static let year2027 = (["2027-01-01,holiday,元旦"] + (5...11).map { String(format: "2027-02-%02d,holiday,春节", $0) }
-                           + ["2027-02-13,workday,春节调休上班"])
-        .map { line -> CalendarStore.Entry in try! CalendarStore.parse("date,kind,name\n" + line)[0] }
+    static let year2027 = try! CalendarStore.parse((["date,kind,name", "2027-01-01,holiday,元旦"]
+                                                    + (5...11).map { String(format: "2027-02-%02d,holiday,春节", $0) }
+                                                    + ["2027-02-13,workday,春节调休上班"]).joined(separator: "\n"))
 
     func due(_ deadline: Int64, _ client: PostgresClient) async throws -> (due: CalendarDate, provisional: Bool) {
         let row = try await client.query("SELECT due_on, provisional FROM case_deadlines WHERE id = \(deadline)")[0]
