@@ -22,7 +22,7 @@ public enum AuditSummaryNames {
         "fields": "查看的内容", "moved": "改派件数", "skipped": "跳过件数", "department": "移送部门", "result": "结果",
         "years": "年份", "deadlines_checked": "核对的期限", "deadlines_moved": "改动的期限", "deadlines_settled": "确定的期限",
         "day_mode": "计日方式", "lease_minutes": "领取时限（分钟）", "near_due_working_days": "临期提醒（工作日）",
-        "programme_start": "项目起始日", "review_grades": "评查等次", "note": "说明", "changed": "改变分流的案件",
+        "programme_start": "项目起始日", "review_grades": "评查等级", "note": "说明", "changed": "改变分流的案件",
         "from": "原", "to": "改为", "before": "原", "after": "改为",
     ]
 

@@ -71,6 +71,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     AccountPages(database: dependencies.database, gate: gate, passwords: dependencies.passwords).register(on: router)
     AuditPages(database: dependencies.database, gate: gate).register(on: router)
     CalendarPages(database: dependencies.database, gate: gate).register(on: router)
+    SettingsPages(database: dependencies.database, gate: gate).register(on: router)
     return router
 }
 

@@ -16,14 +16,14 @@ struct AdminPages: Sendable {
 
     func register(on router: Router<HuqiRequestContext>) {
         router.get("/app/admin/partners") { request, _ in
-            try await gate.page(request) { try await partners(try admin($0), notice: WebPage.Notice.from(request)) }
+            try await gate.page(request) { try await partners(try $0.administrator(), notice: WebPage.Notice.from(request)) }
         }
         router.post("/app/admin/partners") { request, context in
-            try await gate.page(request) { user in try await addPartner(request, context, try admin(user)) }
+            try await gate.page(request) { user in try await addPartner(request, context, try user.administrator()) }
         }
         router.post("/app/admin/partners/{code}/key") { request, context in
             try await gate.page(request) { user in
-                let user = try admin(user)
+                let user = try user.administrator()
                 _ = try await WebForm.read(request, user: user)
                 guard let code = context.parameters.get("code"),
                       let partner = try await PartnerRepository(client: database).find(code: code, for: user.principal) else { throw WebError.notFound() }
@@ -34,14 +34,14 @@ struct AdminPages: Sendable {
             }
         }
         router.get("/app/admin/users") { request, _ in
-            try await gate.page(request) { try await users(request, try admin($0), notice: WebPage.Notice.from(request)) }
+            try await gate.page(request) { try await users(request, try $0.administrator(), notice: WebPage.Notice.from(request)) }
         }
         router.post("/app/admin/users") { request, context in
-            try await gate.page(request) { user in try await addUser(request, context, try admin(user)) }
+            try await gate.page(request) { user in try await addUser(request, context, try user.administrator()) }
         }
         router.post("/app/admin/users/{login}/roles") { request, context in
             try await gate.page(request) { user in
-                let user = try admin(user)
+                let user = try user.administrator()
                 let form = try await WebForm.read(request, user: user)
                 guard let login = context.parameters.get("login") else { throw WebError.notFound() }
                 let wanted = Set(form.values("role").compactMap(Role.init(rawValue:)))
@@ -57,7 +57,7 @@ struct AdminPages: Sendable {
             }
         }
         router.post("/app/admin/users/{login}/status") { request, context in
-            try await gate.page(request) { user in try await setStatus(request, context, try admin(user)) }
+            try await gate.page(request) { user in try await setStatus(request, context, try user.administrator()) }
         }
     }
 
@@ -84,10 +84,6 @@ struct AdminPages: Sendable {
         }
     }
 
-    private func admin(_ user: WebUser) throws -> WebUser {
-        guard AccessPolicy.canAdminister(user.principal) else { throw WebError.notFound() }
-        return user
-    }
 
     private func partners(_ user: WebUser, notice: WebPage.Notice?, newKey: (String, String)? = nil, input: (code: String, name: String) = ("", ""),
                           status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -18,18 +18,14 @@ struct CalendarPages: Sendable {
     func register(on router: Router<HuqiRequestContext>) {
         router.get("/app/admin/calendar") { request, _ in
             try await gate.page(request) { user in
-                try await page(request, try Self.admin(user), notice: WebPage.Notice.from(request))
+                try await page(request, try user.administrator(), notice: WebPage.Notice.from(request))
             }
         }
         router.post("/app/admin/calendar") { request, context in
-            try await gate.page(request) { user in try await load(request, context, try Self.admin(user)) }
+            try await gate.page(request) { user in try await load(request, context, try user.administrator()) }
         }
     }
 
-    private static func admin(_ user: WebUser) throws -> WebUser {
-        guard AccessPolicy.canAdminister(user.principal) else { throw WebError.notFound() }
-        return user
-    }
 
     private func load(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
         let form = try await WebForm.read(request, user: user, limit: 1_048_576)

@@ -114,6 +114,7 @@ enum WebPage {
             links.append("<a href=\"/app/admin/users\">用户</a>")
             links.append("<a href=\"/app/admin/audit\">审计日志</a>")
             links.append("<a href=\"/app/admin/calendar\">节假日日历</a>")
+            links.append("<a href=\"/app/admin/settings\">办案设置</a>")
         }
         return account(user, links: links)
     }

@@ -14,6 +14,12 @@ struct WebUser: Sendable {
 
     /// The hidden form field every page form carries.
     var csrfField: Markup { "<input type=\"hidden\" name=\"csrf_token\" value=\"\(csrfToken)\">" }
+
+    /// This user when an administrator; for anyone else an administration page does not exist (404).
+    func administrator() throws -> WebUser {
+        guard AccessPolicy.canAdminister(principal) else { throw WebError.notFound() }
+        return self
+    }
 }
 
 /// An error a page handler shows as a page (not problem+json).

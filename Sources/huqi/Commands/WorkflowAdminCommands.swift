@@ -52,41 +52,16 @@ struct SettingsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await OperatorSession.run { session in
-            try await session.client.withTransaction { connection in
-                var settings = try await WorkflowSettings.load(on: connection)
-                let before = settings
-                if let dayMode {
-                    guard let mode = DayMode(rawValue: dayMode) else { throw ValidationError("--day-mode 只能是 calendar 或 working。") }
-                    settings.dayMode = mode
-                }
-                if let nearDueDays {
-                    guard (0...30).contains(nearDueDays) else { throw ValidationError("--near-due-days 应在 0–30 之间。") }
-                    settings.nearDueWorkingDays = nearDueDays
-                }
-                if let leaseMinutes {
-                    guard (1...1440).contains(leaseMinutes) else { throw ValidationError("--lease-minutes 应在 1–1440 之间。") }
-                    settings.leaseMinutes = leaseMinutes
-                }
-                if let grades {
-                    let list = grades.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    guard !list.isEmpty else { throw ValidationError("--grades 至少要有一个等级。") }
-                    settings.reviewGrades = list
-                }
-                if let programmeStart {
-                    guard let date = CalendarDate(iso: programmeStart) else { throw ValidationError("--programme-start 应写成 2026-01-01。") }
-                    settings.programmeStart = date
-                }
-                if settings != before {
-                    try await settings.save(on: connection)
-                    var event = session.actor
-                    (event.action, event.entity, event.summary) = ("settings.update", "workflow_settings", ["day_mode": settings.dayMode.rawValue,
-                        "near_due_working_days": String(settings.nearDueWorkingDays), "lease_minutes": String(settings.leaseMinutes),
-                        "review_grades": settings.reviewGrades.joined(separator: ","), "programme_start": settings.programmeStart.description])
-                    try await AuditLog.append(event, on: connection)
-                }
-                print("期限计日：\(settings.dayMode.chineseName)；临期提醒：到期前 \(settings.nearDueWorkingDays) 个工作日；领取时限：\(settings.leaseMinutes) 分钟；")
-                print("评查等级：\(settings.reviewGrades.joined(separator: "、"))；项目起始日：\(settings.programmeStart)。")
+            let change = WorkflowSettings.Change(dayMode: dayMode, nearDueDays: nearDueDays.map(String.init),
+                                                 leaseMinutes: leaseMinutes.map(String.init), grades: grades, programmeStart: programmeStart)
+            let settings: WorkflowSettings
+            do {
+                settings = try await WorkflowSettings.update(change, by: session.actor, using: session.client).settings
+            } catch let problem as WorkflowProblem {
+                throw ValidationError(problem.message)
             }
+            print("期限计日：\(settings.dayMode.chineseName)；临期提醒：到期前 \(settings.nearDueWorkingDays) 个工作日；领取时限：\(settings.leaseMinutes) 分钟；")
+            print("评查等级：\(settings.reviewGrades.joined(separator: "、"))；项目起始日：\(settings.programmeStart)。")
         }
     }
 }
