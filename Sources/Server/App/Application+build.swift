@@ -72,6 +72,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     AuditPages(database: dependencies.database, gate: gate).register(on: router)
     CalendarPages(database: dependencies.database, gate: gate).register(on: router)
     SettingsPages(database: dependencies.database, gate: gate).register(on: router)
+    TriagePages(database: dependencies.database, gate: gate).register(on: router)
     return router
 }
 

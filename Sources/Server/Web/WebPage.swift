@@ -115,6 +115,7 @@ enum WebPage {
             links.append("<a href=\"/app/admin/audit\">审计日志</a>")
             links.append("<a href=\"/app/admin/calendar\">节假日日历</a>")
             links.append("<a href=\"/app/admin/settings\">办案设置</a>")
+            links.append("<a href=\"/app/admin/triage\">分流规则</a>")
         }
         return account(user, links: links)
     }

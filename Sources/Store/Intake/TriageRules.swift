@@ -13,6 +13,8 @@ public enum TriageRules {
         public var createdBy: String
         public var createdAt: Date
         public var rules: TriageRuleSet
+        /// Who published it, as pages name them (a person's name, 命令行（root）); not in the API.
+        public var createdByName: String? = nil
 
         enum CodingKeys: String, CodingKey { case version, note, createdBy = "created_by", createdAt = "created_at", rules }
     }
@@ -25,9 +27,11 @@ public enum TriageRules {
 
     /// Every version, newest first.
     public static func versions(using client: PostgresClient) async throws -> [Version] {
-        try await client.query("SELECT version, note, created_by, created_at, rules FROM triage_rule_sets ORDER BY version DESC").map { row in
-            let (version, note, by, at, rules) = try row.decode((Int, String, String, Date, PostgresJSON<TriageRuleSet>).self)
-            return Version(version: version, note: note, createdBy: by, createdAt: at, rules: rules.value)
+        try await client.query("""
+            SELECT version, note, created_by, created_at, rules, actor_name(created_by) FROM triage_rule_sets ORDER BY version DESC
+            """).map { row in
+            let (version, note, by, at, rules, name) = try row.decode((Int, String, String, Date, PostgresJSON<TriageRuleSet>, String?).self)
+            return Version(version: version, note: note, createdBy: by, createdAt: at, rules: rules.value, createdByName: name)
         }
     }
 
