@@ -5,7 +5,7 @@ prosecutor claims a case and takes it through evaluation, review (with a clue) a
 resolution; a leader filters the case list and assigns the case; a prosecutor of another unit
 gets the 404 page for it, until the leader moves it there (移送); a provincial leader moves a
 ticked case with 批量移送; the office issues and opens the weekly summary; an administrator loads
-next year's holiday calendar; pages without a
+next year's holiday calendar, tries a triage term and reads the settings; pages without a
 session redirect to the login page; a form without its CSRF token is refused.
 
 Run by ops/e2e/run (which starts huqi serve); a screenshot of each step goes to HUQI_E2E_OUT."""
@@ -356,6 +356,19 @@ def main():
               "next year's calendar is loaded from the page and no open deadline stays provisional")
         check("春节调休上班" in driver.find_element(By.ID, "calendar-days").text, "the year's days are listed")
         shot(driver, "admin-calendar")
+        # 分流规则: a channel the rules miss, tried on a sentence in the browser (nothing stored).
+        driver.get(BASE + "/app/admin/triage")
+        terms = driver.find_element(By.ID, "petition_terms")
+        terms.send_keys("、12345热线")
+        driver.find_element(By.ID, "sample").send_keys("已多次拨打12345热线反映，至今未解决")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#triage-rules button[value=preview]"))
+        trial = driver.find_element(By.ID, "triage-trial").text
+        check("按修改后的规则：涉信访" in trial and "非涉信访" in trial and sql("SELECT count(*) FROM triage_rule_sets") == "1",
+              "a new petition term is tried on a sentence beside the rules in force, and nothing is stored")
+        shot(driver, "admin-triage")
+        driver.get(BASE + "/app/admin/settings")
+        check(driver.find_element(By.ID, "near-due-days").get_attribute("value") == "2", "the settings page shows the settings in force")
+        shot(driver, "admin-settings")
     finally:
         driver.quit()
 

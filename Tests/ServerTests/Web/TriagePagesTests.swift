@@ -33,6 +33,7 @@ struct TriagePagesTests {
                 #expect(page.contains("href=\"/app/admin/triage\">分流规则</a>"))
                 #expect(page.contains(">信访、上访、进京访、12309、来访</textarea>"))
                 #expect(AuditPagesTests.rows(page).count == 1, "one version so far")
+                #expect(page.contains("由系统（初始数据）发布"), "the shipped version is the system's, not a raw actor")
 
                 var fields = ["csrf_token": admin.csrf, "petition_terms": "信访、上访、进京访、12309、来访\n12345热线",
                               "negations": "尚未、没有、没、未曾、未、从未、不曾、无", "hypotheticals": "如不 如果 若 否则 将会 将 拟 准备 打算 考虑 可能",
