@@ -20,6 +20,8 @@ struct WorkflowCommandTests {
 
         let calendar = folder.appendingPathComponent("cn-calendar-2027.csv")
         try "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n".write(to: calendar, atomically: true, encoding: .utf8)
+        let preview = try await ChildProcess.run([huqi, "calendar", "load", calendar.path, "--dry-run"], environment: env)
+        #expect(preview.status == 0 && preview.stdout.contains("预览（未保存）：将载入 2 个日期，年份：2027，替换现有的 0 个日期。"), "\(preview.stdout)\(preview.stderr)")
         let load = try await ChildProcess.run([huqi, "calendar", "load", calendar.path], environment: env)
         #expect(load.status == 0, "\(load.stderr)")
         #expect(load.stdout.contains("2027"))

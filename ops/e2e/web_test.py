@@ -350,7 +350,11 @@ def main():
         with open(calendar_file, "wb") as f:
             f.write(f"日期,类别,名称\r\n{next_year}-01-01,放假,元旦\r\n{next_year}-02-06,上班,春节调休上班\r\n".encode("gb18030"))
         driver.find_element(By.ID, "calendar-file").send_keys(calendar_file)
-        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/app/admin/calendar'] button[type=submit]"))
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/app/admin/calendar'] button[value=preview]"))
+        check(f"将载入{next_year} 年，共 2 个日期" in driver.find_element(By.ID, "calendar-preview").text
+              and sql(f"SELECT count(*) FROM calendar_years WHERE year = {next_year}") == "0",
+              "the preview says what loading would do and stores nothing")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#calendar-confirm button"))
         check(f"已载入 {next_year} 年（共 2 个日期）" in driver.page_source
               and sql("SELECT count(*) FROM case_deadlines WHERE provisional AND closed_on IS NULL") == "0",
               "next year's calendar is loaded from the page and no open deadline stays provisional")

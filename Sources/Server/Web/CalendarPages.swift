@@ -27,24 +27,35 @@ struct CalendarPages: Sendable {
     }
 
 
+    /// 预览 (`action=preview`: what a load would do, nothing stored, with a form to confirm it) or
+    /// 载入 of an uploaded file, or of the text a preview carried forward.
     private func load(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {
-        let form = try await WebForm.read(request, user: user, limit: 1_048_576)
-        guard let file = form.files["file"], !file.bytes.isEmpty else {
-            return try await page(request, user, notice: .error("请选择要载入的日历文件（CSV）。"), status: .unprocessableContent)
-        }
-        let entries: [CalendarStore.Entry]
+        let form = try await WebForm.read(request, user: user, limit: 2_200_000)
+        let text: String, source: String
         do {
-            let (text, _) = try TextDecoding.string(file.bytes)
-            entries = try CalendarStore.parse(text)
-        } catch let problem as WorkflowProblem {
-            return try await page(request, user, notice: .error(problem.message), status: .unprocessableContent)
+            if let file = form.files["file"], !file.bytes.isEmpty {
+                (text, source) = (try TextDecoding.string(file.bytes).text, String(file.filename.prefix(200)))
+            } else if let carried = form.fields["content"]?.first, !carried.isEmpty {
+                (text, source) = (carried, String((form["source"] ?? "日历.csv").prefix(200)))
+            } else {
+                return try await page(request, user, notice: .error("请选择要载入的日历文件（CSV）。"), status: .unprocessableContent)
+            }
         } catch {
-            return try await page(request, user, notice: .error("无法读取 \(file.filename)：应为 UTF-8 或 GB18030 编码的 CSV 文本（Excel 另存为“CSV”）。"),
+            return try await page(request, user, notice: .error("无法读取上传的文件：应为 UTF-8 或 GB18030 编码的 CSV 文本（Excel 另存为“CSV”）。"),
                                   status: .unprocessableContent)
         }
+        let entries: [CalendarStore.Entry]
+        switch Result(catching: { () throws(WorkflowProblem) in try CalendarStore.parse(text) }) {
+        case .success(let parsed): entries = parsed
+        case .failure(let problem): return try await page(request, user, notice: .error(problem.message), status: .unprocessableContent)
+        }
+        if form["action"] == "preview" {
+            let (years, replaced, outcome) = try await CalendarStore.preview(entries, using: database)
+            return try await page(request, user, notice: nil, extra: Self.previewCard(
+                years: years, count: entries.count, replaced: replaced, outcome: outcome, text: text, source: source, user: user))
+        }
         let (years, outcome) = try await CalendarStore.load(
-            entries, source: String(file.filename.prefix(200)),
-            by: AuditEvent(by: user.principal, action: "calendar.load", address: context.clientAddress), using: database)
+            entries, source: source, by: AuditEvent(by: user.principal, action: "calendar.load", address: context.clientAddress), using: database)
         let named = years.map { "\($0) 年" }.joined(separator: "、")
         let skipped = outcome.skipped > 0 ? "有 \(outcome.skipped) 个期限的中止或延期记录无法读取，保持原到期日，请人工核对。" : ""
         return WebPage.redirect(to: "/app/admin/calendar?year=\(years[0])", notice: .success("""
@@ -53,7 +64,31 @@ struct CalendarPages: Sendable {
             """))
     }
 
-    private func page(_ request: Request, _ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// What loading would do, and the form that does it (the file's text carried in the form).
+    static func previewCard(years: [Int], count: Int, replaced: Int, outcome: DeadlineRecompute.Outcome, text: String, source: String,
+                            user: WebUser) -> Markup {
+        let named = years.map { "\($0) 年" }.joined(separator: "、")
+        let moves: [Markup] = outcome.moved.prefix(20).map { m in
+            let kind = DeadlineKind(rawValue: m.kind)?.chineseName ?? m.kind
+            return "<tr><td><a href=\"/app/cases/\(m.caseID)\">\(m.caseID)</a></td><td>\(kind)</td><td>\(m.from.description)</td><td>\(m.to.description)</td></tr>"
+        }
+        let table: Markup = moves.isEmpty ? .empty : """
+            <table id="calendar-moves"><caption>将改变的到期日\(outcome.moved.count > 20 ? "（前 20 个，共 \(outcome.moved.count) 个）" : "")</caption>
+            <thead><tr><th scope="col">案件</th><th scope="col">期限</th><th scope="col">原到期日</th><th scope="col">新到期日</th></tr></thead>\
+            <tbody>\(moves)</tbody></table>
+            """
+        return """
+            <div class="card" id="calendar-preview"><h2>预览（尚未保存）</h2>
+            <p>将载入\(named)，共 \(count) 个日期，替换这些年份现有的 \(replaced) 个日期。未结期限：检查 \(outcome.checked) 个，\
+            到期日变化 \(outcome.moved.count) 个，不再暂定 \(outcome.settled) 个。</p>\(table)
+            <form method="post" action="/app/admin/calendar" id="calendar-confirm">\(user.csrfField)\
+            <textarea name="content" hidden>\(text)</textarea><input type="hidden" name="source" value="\(source)">\
+            <button type="submit" name="action" value="load">确认载入</button></form></div>
+            """
+    }
+
+    private func page(_ request: Request, _ user: WebUser, notice: WebPage.Notice?, status: HTTPResponse.Status = .ok,
+                      extra: Markup = .empty) async throws -> Response {
         let years = try await CalendarStore.years(using: database)
         let asked = request.uri.queryParameters["year"].flatMap { Int(String($0)) }
         let shown = asked.flatMap { year in years.contains { $0.year == year } ? year : nil }
@@ -66,6 +101,7 @@ struct CalendarPages: Sendable {
         let provisional = try await CalendarStore.provisionalOpenDeadlines(using: database)
         return WebPage.render("节假日日历", user: user, notice: notice, status: status, body: """
             \(Self.missingYears(years, provisional: provisional))
+            \(extra)
             \(Self.yearTable(years, shown: shown))
             \(days)
             \(Self.uploadForm(user))
@@ -125,7 +161,8 @@ struct CalendarPages: Sendable {
         2027-01-01,holiday,元旦 与 2027-02-07,workday,春节调休上班。文件中出现的年份整年替换（只写该年的放假日和调休上班日，\
         普通周末不用写）；未结期限随即按新日历重算，变化记入各案件的办理记录。</p>
         <label for="calendar-file">日历文件</label><input id="calendar-file" name="file" type="file" accept=".csv,.txt,text/csv" required>
-        <button type="submit">载入</button></form>
+        <button type="submit" name="action" value="preview" class="secondary">预览（不保存）</button>
+        <button type="submit" name="action" value="load">载入</button></form>
         """
     }
 }

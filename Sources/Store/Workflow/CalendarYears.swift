@@ -48,6 +48,28 @@ extension CalendarStore {
         try await client.query("SELECT count(*) FROM case_deadlines WHERE provisional AND closed_on IS NULL")[0].decode(Int.self, at: 0)
     }
 
+    /// What loading `entries` would do, computed by loading them in a transaction that is then
+    /// rolled back: nothing is stored, audited or noted on any case. `replaced`: the days of
+    /// those years stored now, which a load would replace.
+    public static func preview(_ entries: [Entry], using client: PostgresClient) async throws -> (years: [Int], replaced: Int,
+                                                                                                 outcome: DeadlineRecompute.Outcome) {
+        struct Previewed: Error { let years: [Int], replaced: Int, outcome: DeadlineRecompute.Outcome }
+        do {
+            try await client.withTransaction { connection in
+                let years = Array(Set(entries.map(\.date.year))).sorted()
+                let replaced = try await connection.query("""
+                    SELECT count(*) FROM calendar_days WHERE extract(year FROM day)::int = ANY(\(years))
+                    """)[0].decode(Int.self, at: 0)
+                _ = try await replaceYears(with: entries, source: "preview", on: connection)
+                let outcome = try await DeadlineRecompute.run(years: years, actor: "preview", on: connection)
+                throw Previewed(years: years, replaced: replaced, outcome: outcome)
+            }
+        } catch let previewed as Previewed {
+            return (previewed.years, previewed.replaced, previewed.outcome)
+        }
+        preconditionFailure("the preview transaction always ends in Previewed or another error")
+    }
+
     /// Loads `entries` in one transaction: their years replaced, every open deadline that is
     /// provisional or spans them recomputed (`DeadlineRecompute`), audited as `calendar.load`
     /// by `actor` with the years and what moved.

@@ -17,6 +17,7 @@ struct CalendarCommand: AsyncParsableCommand {
             abstract: "从 CSV 载入节假日与调休上班日（文件中出现的年份整体替换）",
             discussion: "格式与 shared/data/cn-calendar.csv 相同：date,kind,name；kind 为 holiday 或 workday。")
         @Argument(help: "日历 CSV 文件") var file: String
+        @Flag(name: .long, help: "只预览：说明将替换多少个日期、哪些未结期限的到期日会变，不保存") var dryRun = false
 
         func run() async throws {
             try await OperatorSession.run { session in
@@ -24,6 +25,15 @@ struct CalendarCommand: AsyncParsableCommand {
                     throw ValidationError("无法读取文件 \(file)（应为 UTF-8 或 GB18030 编码的文本）。")
                 }
                 let entries = try CalendarStore.parse(text)
+                if dryRun {
+                    let (years, replaced, outcome) = try await CalendarStore.preview(entries, using: session.client)
+                    print("预览（未保存）：将载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))，替换现有的 \(replaced) 个日期。")
+                    print("未结期限：检查 \(outcome.checked) 个，到期日将变化 \(outcome.moved.count) 个，不再暂定 \(outcome.settled) 个。")
+                    for move in outcome.moved.prefix(20) {
+                        print("  案件 \(move.caseID) 期限 \(move.deadlineID)：\(move.from) → \(move.to)")
+                    }
+                    return
+                }
                 let (years, outcome) = try await CalendarStore.load(entries, source: URL(fileURLWithPath: file).lastPathComponent,
                                                                     by: session.actor, using: session.client)
                 print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。")

@@ -38,6 +38,12 @@ struct CalendarPagesTests {
             try await client.query("DELETE FROM calendar_years WHERE year >= \(Self.next)")  // as on a database of this year
             try await client.query("DELETE FROM calendar_days WHERE day >= make_date(\(Self.next), 1, 1)")
             try await world.upload(WorkflowWorld.rows(3, prefix: "CAL", petition: true))
+            // One result reply counted to a day that turns out to be a holiday (02-08, 春节 in the file).
+            try await client.query("""
+                UPDATE case_deadlines SET starts_on = make_date(\(Self.next - 1), 11, 8), original_due_on = make_date(\(Self.next), 2, 8),
+                       due_on = make_date(\(Self.next), 2, 8), provisional = true
+                WHERE kind = 'result_reply' AND case_id = (SELECT id FROM cases WHERE external_ref = 'CAL-1')
+                """)
             let before = try await provisional(client)
             #expect(before >= 3, "each case's three-month reply falls into next year")
             try await ServerHarness.application(client: client).test(.router) { http in
@@ -55,13 +61,30 @@ struct CalendarPagesTests {
                 let notLoaded = try await WebClient.page(http, "/app/admin/calendar?year=\(Self.next)", admin)
                 #expect(notLoaded.contains("\(Self.next) 年尚未载入：该年的期限按周末推算（暂定）"))
 
-                let loaded = try await WebClient.upload(http, admin, file: Self.nextYearFile, fields: [:], to: "/app/admin/calendar",
-                                                        filename: "\(Self.next)年节假日.csv")
+                // 预览 first: what would change, nothing stored; then 确认载入 posts the text it carried.
+                let previewed = try await WebClient.upload(http, admin, file: Self.nextYearFile, fields: ["action": "preview"],
+                                                           to: "/app/admin/calendar", filename: "\(Self.next)年节假日.csv")
+                let preview = String(buffer: previewed.body)
+                #expect(previewed.status == .ok)
+                #expect(preview.contains("将载入\(Self.next) 年，共 4 个日期，替换这些年份现有的 0 个日期。未结期限：检查"))
+                #expect(preview.range(of: "到期日变化 [1-9][0-9]* 个，不再暂定 \(before) 个", options: .regularExpression) != nil, "\(preview)")
+                let moved = AuditPagesTests.rows(preview.components(separatedBy: "id=\"calendar-moves\"")[1])
+                var expected = CalendarDate(year: Self.next, month: 2, day: 10)!  // the first working day after 02-08 and 02-09
+                while expected.isWeekend { expected = expected.adding(days: 1) }
+                #expect(moved.contains { Array($0.dropFirst()) == ["结果或进展答复（3个月）", "\(Self.next)-02-08", expected.description] })
+                #expect(try await provisional(client) == before, "a preview stores nothing")
+                #expect(try await client.query("SELECT count(*) FROM calendar_years WHERE year = \(Self.next)")[0].decode(Int.self, at: 0) == 0)
+                let carried = try #require(preview.range(of: #"(?s)<textarea name="content" hidden>(.*?)</textarea>"#, options: .regularExpression))
+                let content = String(preview[carried]).replacingOccurrences(of: #"(?s)^<textarea[^>]*>|</textarea>$"#, with: "",
+                                                                            options: .regularExpression)
+                let loaded = try await WebClient.post(http, "/app/admin/calendar", ["csrf_token": admin.csrf, "action": "load", "content": content,
+                                                                                    "source": "\(Self.next)年节假日.csv"], cookie: admin.cookie)
                 #expect(loaded.status == .seeOther)
                 let location = try #require(loaded.headers[.location])
                 #expect(location.hasPrefix("/app/admin/calendar?year=\(Self.next)"))
                 let after = try await WebClient.page(http, location, admin)
-                #expect(after.contains("已载入 \(Self.next) 年（共 4 个日期）"), "\(after)")
+                #expect(after.contains("已载入 \(Self.next) 年（共 4 个日期）。未结期限按新日历重算：检查"), "\(after)")
+                #expect(after.range(of: "到期日变化 [1-9][0-9]* 个", options: .regularExpression) != nil)
                 #expect(after.contains("不再暂定 \(before) 个"))
                 #expect(!after.contains("calendar-missing"), "nothing is provisional any more")
                 let rows = AuditPagesTests.rows(after.components(separatedBy: "id=\"calendar-days\"")[1])
