@@ -26,7 +26,6 @@ struct CalendarPages: Sendable {
         }
     }
 
-
     /// 预览 (`action=preview`: what a load would do, nothing stored, with a form to confirm it) or
     /// 载入 of an uploaded file, or of the text a preview carried forward.
     private func load(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {

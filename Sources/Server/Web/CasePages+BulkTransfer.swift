@@ -8,16 +8,13 @@ import Store
 /// in its own transaction (its own event and audit row), exactly as from its own page; a case
 /// that cannot be moved (closed, already there, out of sight) is named and the rest go on.
 extension CasePages {
-    /// The most cases one request moves.
-    static let bulkTransferLimit = 100
-
     /// The form under the list; the rows' check boxes belong to it (`form="bulk-transfer"`).
     static func bulkTransferForm(_ asked: CaseListQuery, units: [Store.Unit], user: WebUser) -> Markup {
         let options: [Markup] = units.map { "<option value=\"\($0.code)\">\($0.name)</option>" }
         return """
             <form class="card narrow" id="bulk-transfer" method="post" action="/app/cases/transfer">\(user.csrfField)\
             <input type="hidden" name="return" value="\(asked.query())"><h2>批量移送</h2>
-            <p class="hint">勾选上表中要移送的案件（本页，最多 \(bulkTransferLimit) 件），选择检察院并写明理由。每件分别移送，记入各自的办理记录和审计日志；承办人不再持有，到新检察院的队列中等待领取。</p>
+            <p class="hint">勾选上表中要移送的案件（本页，最多 \(CaseTransfer.manyLimit) 件），选择检察院并写明理由。每件分别移送，记入各自的办理记录和审计日志；承办人不再持有，到新检察院的队列中等待领取。</p>
             <label for="bulk-unit">移送至</label><select id="bulk-unit" name="unit_code" required><option value="">请选择检察院</option>\(options)</select>
             <label for="bulk-reason">理由</label><textarea id="bulk-reason" name="reason" rows="2" maxlength="500" required></textarea>
             <button type="submit">移送所选案件</button></form>
@@ -31,25 +28,16 @@ extension CasePages {
         let query = URLComponents(string: "?" + (form["return"] ?? ""))?.percentEncodedQuery ?? ""
         let back = query.isEmpty ? "/app/cases" : "/app/cases?\(query)"
         let ids = form.values("case_id").compactMap { Int64($0) }
-        guard !ids.isEmpty else { return WebPage.redirect(to: back, notice: .error("请先在列表中勾选要移送的案件。")) }
-        guard ids.count <= Self.bulkTransferLimit else {
-            return WebPage.redirect(to: back, notice: .error("一次最多移送 \(Self.bulkTransferLimit) 件，这次勾选了 \(ids.count) 件。"))
+        let outcome: CaseTransfer.ManyOutcome
+        do {
+            outcome = try await CaseTransfer.transferEach(caseIDs: ids, to: form["unit_code"] ?? "", reason: form["reason"] ?? "",
+                                                          by: user.principal, address: context.clientAddress, using: database)
+        } catch let error as CaseActionError {
+            // The same for every case (none ticked, too many, no reason, no such procuratorate): said once, nothing moved.
+            return WebPage.redirect(to: back, notice: .error(error.code == "transfer.none" ? "请先在列表中勾选要移送的案件。" : error.message))
         }
-        var moved = 0, destination = ""
-        var refused: [String] = []
-        for id in Array(Set(ids)).sorted() {
-            do {
-                let receipt = try await CaseTransfer.transfer(caseID: id, to: form["unit_code"] ?? "", reason: form["reason"] ?? "",
-                                                              by: user.principal, address: context.clientAddress, using: database)
-                moved += 1
-                destination = receipt.toUnitName
-            } catch let error as CaseActionError where ["transfer.reason_missing", "transfer.unit_unknown"].contains(error.code) {
-                // The same for every case: said once, nothing moved.
-                return WebPage.redirect(to: back, notice: .error(moved == 0 ? error.message : "已移送 \(moved) 件后出错：\(error.message)"))
-            } catch let error as CaseActionError {
-                refused.append("案件 \(id)：\(error.message)")
-            }
-        }
+        let moved = outcome.moved.count, destination = outcome.moved.first?.toUnitName ?? ""
+        let refused = outcome.refused.map { "案件 \($0.caseID)：\($0.error.message)" }
         let notRefused = refused.isEmpty ? "" : "未移送 \(refused.count) 件——" + refused.joined(separator: "；")
         guard moved > 0 else { return WebPage.redirect(to: back, notice: .error("没有移送任何案件。" + notRefused)) }
         return WebPage.redirect(to: back, notice: .success("已移送 \(moved) 件至\(destination)。" + notRefused))

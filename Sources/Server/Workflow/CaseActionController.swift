@@ -35,6 +35,7 @@ struct CaseActionController: Sendable {
 
     func register(on group: RouterGroup<HuqiRequestContext>) {
         registerClues(on: group)
+        registerTransferMany(on: group)
         group.post("cases/{id}/transfer") { request, context -> CaseTransfer.Receipt in
             let principal = try context.requirePrincipal()
             guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(CaseActionError.caseNotFound) }

@@ -54,4 +54,45 @@ struct CaseBulkTransferTests {
             }
         }
     }
+
+    @Test("the API moves several cases at once and lists what it moved and refused; a wrong reason, procuratorate, role or count moves nothing")
+    func throughAPI() async throws {
+        try await TestDatabase.withClient { client in
+            let world = try await WebPagesTests.world(client)
+            try await world.upload(WorkflowWorld.rows(2, prefix: "A", petition: true))
+            let (a1, a2) = (try await world.caseID("A-1"), try await world.caseID("A-2"))
+            try await ServerHarness.application(client: client).test(.router) { http in
+                func post(_ json: String, as login: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                    let response = try await http.execute(uri: "/api/v1/cases/transfer", method: .post,
+                                                          headers: [.authorization: "Bearer \(world.token(login))", .contentType: "application/json"],
+                                                          body: ByteBuffer(string: json))
+                    return (response.status, (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
+                }
+                let refusals: [(String, String, HTTPResponse.Status, String)] = [
+                    (#"{"case_ids": [\#(a1)], "unit_code": "210781", "reason": "  "}"#, "leader.jz", .unprocessableContent, "transfer.reason_missing"),
+                    (#"{"case_ids": [\#(a1)], "unit_code": "999999", "reason": "住所地"}"#, "leader.jz", .unprocessableContent, "transfer.unit_unknown"),
+                    (#"{"case_ids": [], "unit_code": "210781", "reason": "住所地"}"#, "leader.jz", .unprocessableContent, "transfer.none"),
+                    (#"{"case_ids": [\#((1...101).map(String.init).joined(separator: ","))], "unit_code": "210781", "reason": "住所地"}"#,
+                     "leader.jz", .unprocessableContent, "transfer.too_many"),
+                    (#"{"case_ids": [\#(a1)], "unit_code": "210781", "reason": "住所地"}"#, "pros.jz", .forbidden, "case.leader_only"),
+                ]
+                for (json, login, status, code) in refusals {
+                    let (got, problem) = try await post(json, as: login)
+                    #expect(got == status && problem["code"] as? String == code, "\(code): \(problem)")
+                }
+                #expect(try await client.query("SELECT count(*) FROM cases WHERE unit_code = '210781'")[0].decode(Int.self, at: 0) == 0)
+
+                let (status, answer) = try await post(#"{"case_ids": [\#(a2), \#(a1), \#(a1), 999999], "unit_code": "210781", "reason": "住所地在凌海"}"#,
+                                                      as: "leader.jz")
+                #expect(status == .ok)
+                let moved = try #require(answer["moved"] as? [[String: Any]])
+                #expect(moved.map { $0["case_id"] as? Int } == [Int(a1), Int(a2)], "each case once, in id order")
+                #expect(moved.allSatisfy { $0["to_unit_name"] as? String == "凌海市人民检察院" && $0["still_visible"] as? Bool == true })
+                let refused = try #require(answer["refused"] as? [[String: Any]])
+                #expect(refused.map { $0["case_id"] as? Int } == [999_999] && refused.first?["code"] as? String == "case.not_found")
+            }
+            let audited = try await client.query("SELECT count(*) FROM audit_events WHERE action = 'case.transfer'")[0].decode(Int.self, at: 0)
+            #expect(audited == 2)
+        }
+    }
 }
