@@ -138,4 +138,11 @@ struct OperatorFailureTests {
         #expect(result.status == 1)
         expectOneCleanSentence(result.stderr, containing: "HUQI_IDLE_TIMEOUT=0")
     }
+
+    @Test("an invalid HUQI_SESSION_RETENTION_DAYS is refused before anything starts")
+    func invalidSessionRetention() async throws {
+        let result = try await ChildProcess.run([huqi, "serve"], environment: ["HUQI_SESSION_RETENTION_DAYS": "forever"])
+        #expect(result.status == 1)
+        expectOneCleanSentence(result.stderr, containing: "HUQI_SESSION_RETENTION_DAYS=forever")
+    }
 }

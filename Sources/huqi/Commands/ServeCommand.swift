@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = LoggingSetup.bootstrap()
         try await reportingErrors {
             let configuration = try ServerConfiguration.fromEnvironment()
+            let retentionDays = try sessionRetentionDays()
             let target = try await DatabaseTarget.resolve(logger: logger)
             var lock: DataDirectoryLock?
             var startedHere = false
@@ -36,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             defer { withExtendedLifetime(lock) {} }
             do {
-                try await serve(target: target, configuration: configuration, logger: logger)
+                try await serve(target: target, configuration: configuration, retentionDays: retentionDays, logger: logger)
             } catch {
                 if startedHere, case .embedded(let cluster) = target { try? await cluster.stop() }
                 throw error
@@ -45,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func serve(target: DatabaseTarget, configuration: ServerConfiguration, logger: Logger) async throws {
+    private func serve(target: DatabaseTarget, configuration: ServerConfiguration, retentionDays: Int, logger: Logger) async throws {
         let client = target.makeClient(logger: logger)
         let migrator = try DatabaseTarget.migrator(logger: logger)
         do {
@@ -73,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [
             client, AuditSealer(database: client, logger: logger), WorkflowSweeper(database: client, logger: logger),
             WeeklyScheduler(database: client, schedule: try weeklySchedule(), logger: logger),
-            RetentionSweeper(database: client, sessionDays: try sessionRetentionDays(), logger: logger),
+            RetentionSweeper(database: client, sessionDays: retentionDays, logger: logger),
         ]
         if try readCacheEnabled() {
             services.append(ChangeListener(database: client, caches: dependencies.caches, logger: logger))
