@@ -61,6 +61,7 @@ struct CasePages: Sendable {
     private func queues(_ request: Request, _ user: WebUser) async throws -> Response {
         guard AccessPolicy.canWorkCases(user.principal) else { throw WebError.forbidden("只有检察官和院领导有工作队列。") }
         let counts = try await QueueOverview.counts(for: user.principal, using: database)
+        let alerts = try await DeadlineAlerts.counts(for: user.principal, using: database)
         let rows: [Markup] = counts.map { q in
             let list = "/app/cases?stage=\(q.stage.rawValue)&unit=\(q.unit)&subunits=0"
             let badges: Markup = (q.overdue > 0 ? "<a class=\"badge overdue\" href=\"\(list)&amp;overdue=1\">逾期 \(q.overdue)</a>" : .empty)
@@ -73,6 +74,7 @@ struct CasePages: Sendable {
                 """
         }
         return WebPage.render("工作队列", user: user, notice: WebPage.Notice.from(request), body: """
+            \(DeadlineAlerts.card(own: alerts.own, scope: alerts.scope))
             <table><caption>各阶段的待办案件（按最早到期排序领取）</caption>
             <thead><tr><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">在办</th><th scope="col">待领取</th><th scope="col">我手上</th>
             <th scope="col">期限</th><th scope="col">操作</th></tr></thead>
