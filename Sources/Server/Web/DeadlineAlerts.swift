@@ -23,24 +23,24 @@ enum DeadlineAlerts {
     /// The numbers for `principal`: their own cases (everyone who works cases), then their
     /// scope's (leaders).
     static func counts(for principal: Principal, using client: PostgresClient) async throws -> (own: [Count], scope: [Count]) {
-        func count(_ label: String, _ link: String, urgent: Bool = true, _ change: (inout CaseFilter) -> Void) async throws -> Count {
+        var asked: [(label: String, link: String, urgent: Bool, mine: Bool, filter: CaseFilter)] = []
+        func ask(_ label: String, _ link: String, urgent: Bool = true, mine: Bool, _ change: (inout CaseFilter) -> Void) {
             var filter = CaseFilter()
             change(&filter)
-            return Count(label: label, count: try await CaseQueries.count(filter, for: principal, upTo: countLimit, using: client),
-                         link: link, urgent: urgent)
+            asked.append((label, link, urgent, mine, filter))
         }
-        var own: [Count] = []
         if let userID = principal.userID {
-            own.append(try await count("逾期", "/app/cases?holder=mine&due=overdue") { $0.assigneeID = userID; $0.overdue = true })
-            own.append(try await count("临期", "/app/cases?holder=mine&due=near") { $0.assigneeID = userID; $0.nearDue = true })
+            ask("逾期", "/app/cases?holder=mine&due=overdue", mine: true) { $0.assigneeID = userID; $0.overdue = true }
+            ask("临期", "/app/cases?holder=mine&due=near", mine: true) { $0.assigneeID = userID; $0.nearDue = true }
         }
-        guard AccessPolicy.canLeadCases(principal) else { return (own, []) }
-        let scope = [
-            try await count("逾期", "/app/cases?due=overdue") { $0.overdue = true },
-            try await count("临期", "/app/cases?due=near") { $0.nearDue = true },
-            try await count("无人承办", "/app/cases?holder=none&stage=open", urgent: false) { $0.unassigned = true; $0.openOnly = true },
-        ]
-        return (own, scope)
+        if AccessPolicy.canLeadCases(principal) {
+            ask("逾期", "/app/cases?due=overdue", mine: false) { $0.overdue = true }
+            ask("临期", "/app/cases?due=near", mine: false) { $0.nearDue = true }
+            ask("无人承办", "/app/cases?holder=none&stage=open", urgent: false, mine: false) { $0.unassigned = true; $0.openOnly = true }
+        }
+        let numbers = try await CaseQueries.counts(asked.map(\.filter), for: principal, upTo: countLimit, using: client)
+        let counts = zip(asked, numbers).map { a, n in (a.mine, Count(label: a.label, count: n, link: a.link, urgent: a.urgent)) }
+        return (counts.filter(\.0).map(\.1), counts.filter { !$0.0 }.map(\.1))
     }
 
     /// The card: one line for the person's own cases, one for a leader's scope.
