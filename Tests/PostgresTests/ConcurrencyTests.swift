@@ -28,9 +28,11 @@ struct ConcurrencyTests {
             #expect(elapsed < .seconds(6))
             // Free: ~100 ticks per second; blocked pool (measured before the fix): 4 ticks in 8 s,
             // 0.005× an idle second. Free but sharing two cores with the rest of the suite (whose
-            // load differs between the two phases): down to 0.27× seen (15/s against 55/s).
+            // load differs between the two phases): down to 0.27× seen (15/s against 55/s), and
+            // 0.11× once in a clean-clone run (12 ticks in 3.3 s against 32 in an idle second).
+            // 0.05× keeps ten times the margin over the blocked pool's 0.005×.
             let busyRate = Double(busy) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            #expect(busy > 3 && busyRate > 0.15 * Double(idle), "the unrelated task ticked \(busy) times in \(elapsed), \(idle) in an idle second")
+            #expect(busy > 3 && busyRate > 0.05 * Double(idle), "the unrelated task ticked \(busy) times in \(elapsed), \(idle) in an idle second")
         }
     }
 
