@@ -69,7 +69,7 @@ struct CalendarPages: Sendable {
         let named = years.map { "\($0) 年" }.joined(separator: "、")
         let moves: [Markup] = outcome.moved.prefix(20).map { m in
             let kind = DeadlineKind(rawValue: m.kind)?.chineseName ?? m.kind
-            return "<tr><td><a href=\"/app/cases/\(m.caseID)\">\(m.caseID)</a></td><td>\(kind)</td><td>\(m.from.description)</td><td>\(m.to.description)</td></tr>"
+            return "<tr><td><a href=\"/app/cases/\(m.caseID)\">\(m.externalRef)</a></td><td>\(kind)</td><td>\(m.from.description)</td><td>\(m.to.description)</td></tr>"
         }
         let table: Markup = moves.isEmpty ? .empty : """
             <table id="calendar-moves"><caption>将改变的到期日\(outcome.moved.count > 20 ? "（前 20 个，共 \(outcome.moved.count) 个）" : "")</caption>

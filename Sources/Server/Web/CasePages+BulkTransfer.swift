@@ -37,7 +37,8 @@ extension CasePages {
             return WebPage.redirect(to: back, notice: .error(error.code == "transfer.none" ? "请先在列表中勾选要移送的案件。" : error.message))
         }
         let moved = outcome.moved.count, destination = outcome.moved.first?.toUnitName ?? ""
-        let refused = outcome.refused.map { "案件 \($0.caseID)：\($0.error.message)" }
+        let names = try await Self.caseNames(outcome.refused.map(\.caseID), for: user, using: database)
+        let refused = outcome.refused.map { "\(names[$0.caseID] ?? "")：\($0.error.message)" }
         let notRefused = refused.isEmpty ? "" : "未移送 \(refused.count) 件——" + refused.joined(separator: "；")
         guard moved > 0 else { return WebPage.redirect(to: back, notice: .error("没有移送任何案件。" + notRefused)) }
         return WebPage.redirect(to: back, notice: .success("已移送 \(moved) 件至\(destination)。" + notRefused))

@@ -29,7 +29,8 @@ struct CasePages: Sendable {
                 let id = try caseID(context)
                 _ = try await WebForm.read(request, user: user)
                 try await CaseQueue.release(caseID: id, by: user.principal, address: context.clientAddress, using: database)
-                return WebPage.redirect(to: "/app/queues", notice: .success("已退回案件 \(id)，其他人可以领取。"))
+                let named = try await caseName(id, for: user)
+                return WebPage.redirect(to: "/app/queues", notice: .success("已退回\(named)，其他人可以领取。"))
             }
         }
         router.post("/app/cases/{id}/personal-data") { request, context in
@@ -41,6 +42,17 @@ struct CasePages: Sendable {
                 return try await casePage(id, user: user, notice: .success("已显示完整的身份证号和电话；此次查看已记入审计日志。"), personalData: data)
             }
         }
+    }
+
+    /// “案件 LNFIC-2026-1-001”: a case as a message names it (its number, not huqi's row id).
+    func caseName(_ id: Int64, for user: WebUser) async throws -> String {
+        try await Self.caseNames([id], for: user, using: database)[id] ?? ""
+    }
+
+    /// `caseName` for several cases in one query; a case the person may not see is named by its row id alone.
+    static func caseNames(_ ids: [Int64], for user: WebUser, using database: PostgresClient) async throws -> [Int64: String] {
+        let references = try await CaseQueries.references(ids, for: user.principal, using: database)
+        return Dictionary(ids.map { id in (id, references[id].map { "案件 \($0)" } ?? "案件（内部编号 \(id)）") }, uniquingKeysWith: { first, _ in first })
     }
 
     private func caseID(_ context: HuqiRequestContext) throws -> Int64 {
@@ -90,7 +102,7 @@ struct CasePages: Sendable {
                                                      using: database) else {
             return WebPage.redirect(to: "/app/queues", notice: .error("该队列中暂时没有可领取的案件。"))
         }
-        return WebPage.redirect(to: "/app/cases/\(id)", notice: .success("已领取案件 \(id)。"))
+        return WebPage.redirect(to: "/app/cases/\(id)", notice: .success("已领取\(try await caseName(id, for: user))。"))
     }
 
     private func transition(_ request: Request, _ context: HuqiRequestContext, _ user: WebUser) async throws -> Response {

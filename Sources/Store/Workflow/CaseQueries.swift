@@ -65,6 +65,20 @@ public enum CaseQueries {
         }
     }
 
+    /// The 案件编号 of those of `ids` the principal may see, by case id: what a message names
+    /// a case by (people know a case by its number, not by huqi's row id).
+    public static func references(_ ids: [Int64], for principal: Principal, using client: PostgresClient) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var references: [Int64: String] = [:]
+        for row in try await client.query("""
+            SELECT c.id, c.external_ref FROM cases c WHERE c.id = ANY(\(ids)::bigint[]) AND \(scope(principal))
+            """) {
+            let (id, reference) = try row.decode((Int64, String).self)
+            references[id] = reference
+        }
+        return references
+    }
+
     /// The stage changes the principal may make now (none when they may not act on it).
     static func available(_ summary: CaseSummary, for principal: Principal) -> [AvailableTransition] {
         guard AccessPolicy.canWorkCases(principal), !summary.onHold,

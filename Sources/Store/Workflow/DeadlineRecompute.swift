@@ -12,6 +12,8 @@ public enum DeadlineRecompute {
     /// One deadline whose due date moved.
     public struct Move: Sendable, Equatable {
         public var caseID: Int64
+        /// The case's 案件编号, what people know it by.
+        public var externalRef: String
         public var deadlineID: Int64
         /// The deadline's kind (`result_reply`, …).
         public var kind: String
@@ -36,7 +38,7 @@ public enum DeadlineRecompute {
     public static func run(years: [Int], actor: String, on connection: PostgresConnection) async throws -> Outcome {
         let calendar = try await CalendarStore.load(on: connection)
         let rows = try await connection.query("""
-            SELECT d.id, d.case_id, d.kind, d.starts_on, d.day_mode, d.due_on, d.provisional,
+            SELECT d.id, d.case_id, c.external_ref, d.kind, d.starts_on, d.day_mode, d.due_on, d.provisional,
                    coalesce((SELECT array_agg(CASE e.kind
                                  WHEN 'resume' THEN 'hold ' || (e.payload ->> 'since') || ' '
                                                     || ((e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date)::text
@@ -44,7 +46,7 @@ public enum DeadlineRecompute {
                              FROM case_events e
                              WHERE e.case_id = d.case_id AND e.occurred_at >= d.created_at
                                AND (e.kind = 'resume' OR (e.kind = 'extension' AND e.deadline_id = d.id))), '{}') AS adjustments
-            FROM case_deadlines d
+            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
             WHERE d.closed_on IS NULL
               AND (d.provisional OR EXISTS (SELECT 1 FROM unnest(\(years.map(Int32.init))::int4[]) AS y
                                             WHERE d.starts_on < make_date(y + 1, 1, 1) AND d.due_on >= make_date(y, 1, 1)))
@@ -54,8 +56,8 @@ public enum DeadlineRecompute {
         var outcome = Outcome()
         var changed: (ids: [Int64], dues: [CalendarDate], provisional: [Bool]) = ([], [], [])
         for row in rows {
-            let (id, caseID, kindName, start, modeName, due, provisional, adjustments) =
-                try row.decode((Int64, Int64, String, CalendarDate, String, CalendarDate, Bool, [String]).self)
+            let (id, caseID, reference, kindName, start, modeName, due, provisional, adjustments) =
+                try row.decode((Int64, Int64, String, String, CalendarDate, String, CalendarDate, Bool, [String]).self)
             guard let kind = DeadlineKind(rawValue: kindName), let mode = DayMode(rawValue: modeName) else { continue }
             outcome.checked += 1
             let parsed = adjustments.map(adjustment)
@@ -71,7 +73,7 @@ public enum DeadlineRecompute {
             changed.provisional.append(replayed.provisional)
             if provisional && !replayed.provisional { outcome.settled += 1 }
             if replayed.date != due {
-                outcome.moved.append(Move(caseID: caseID, deadlineID: id, kind: kindName, from: due, to: replayed.date))
+                outcome.moved.append(Move(caseID: caseID, externalRef: reference, deadlineID: id, kind: kindName, from: due, to: replayed.date))
             }
         }
         guard !changed.ids.isEmpty else { return outcome }

@@ -29,21 +29,23 @@ struct CalendarCommand: AsyncParsableCommand {
                     let (years, replaced, outcome) = try await CalendarStore.preview(entries, using: session.client)
                     print("预览（未保存）：将载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))，替换现有的 \(replaced) 个日期。")
                     print("未结期限：检查 \(outcome.checked) 个，到期日将变化 \(outcome.moved.count) 个，不再暂定 \(outcome.settled) 个。")
-                    for move in outcome.moved.prefix(20) {
-                        print("  案件 \(move.caseID) 期限 \(move.deadlineID)：\(move.from) → \(move.to)")
-                    }
+                    for move in outcome.moved.prefix(20) { print(Self.line(move)) }
                     return
                 }
                 let (years, outcome) = try await CalendarStore.load(entries, source: URL(fileURLWithPath: file).lastPathComponent,
                                                                     by: session.actor, using: session.client)
                 print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。")
                 print("未结期限按新日历重算：检查 \(outcome.checked) 个，到期日变化 \(outcome.moved.count) 个，不再是暂定 \(outcome.settled) 个。")
-                for move in outcome.moved.prefix(20) {
-                    print("  案件 \(move.caseID) 期限 \(move.deadlineID)：\(move.from) → \(move.to)")
-                }
+                for move in outcome.moved.prefix(20) { print(Self.line(move)) }
                 if outcome.moved.count > 20 { print("  ……另有 \(outcome.moved.count - 20) 个，见各案件的办理记录。") }
                 if outcome.skipped > 0 { print("有 \(outcome.skipped) 个期限的中止或延期记录无法读取，保持原到期日，请人工核对。") }
             }
+        }
+
+        /// One moved due date: the case by its number (and id, for the other commands), the deadline by its kind.
+        static func line(_ move: DeadlineRecompute.Move) -> String {
+            let kind = DeadlineKind(rawValue: move.kind)?.chineseName ?? move.kind
+            return "  案件 \(move.externalRef)（\(move.caseID)）\(kind)：\(move.from) → \(move.to)"
         }
     }
 }

@@ -71,7 +71,8 @@ struct CalendarPagesTests {
                 let moved = AuditPagesTests.rows(preview.components(separatedBy: "id=\"calendar-moves\"")[1])
                 var expected = CalendarDate(year: Self.next, month: 2, day: 10)!  // the first working day after 02-08 and 02-09
                 while expected.isWeekend { expected = expected.adding(days: 1) }
-                #expect(moved.contains { Array($0.dropFirst()) == ["结果或进展答复（3个月）", "\(Self.next)-02-08", expected.description] })
+                #expect(moved.contains { $0 == ["CAL-1", "结果或进展答复（3个月）", "\(Self.next)-02-08", expected.description] },
+                        "the case by its 案件编号: \(moved)")
                 #expect(try await provisional(client) == before, "a preview stores nothing")
                 #expect(try await client.query("SELECT count(*) FROM calendar_years WHERE year = \(Self.next)")[0].decode(Int.self, at: 0) == 0)
                 let carried = try #require(preview.range(of: #"(?s)<textarea name="content" hidden>(.*?)</textarea>"#, options: .regularExpression))

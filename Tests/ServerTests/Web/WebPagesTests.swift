@@ -79,6 +79,14 @@ struct WebPagesTests {
                 let good = try await WebClient.post(http, "/app/queues/claim", ["stage": "triage", "csrf_token": session.csrf], cookie: session.cookie)
                 #expect(good.status == .seeOther)
                 #expect(good.headers[.location]?.hasPrefix("/app/cases/\(try await world.caseID("C-1"))") == true)
+                let claimed = try await WebClient.page(http, try #require(good.headers[.location]), session)
+                #expect(claimed.contains("已领取案件 C-1。"), "the notice names the case by its number")
+                let released = try await WebClient.post(http, "/app/cases/\(try await world.caseID("C-1"))/release", ["csrf_token": session.csrf],
+                                                        cookie: session.cookie)
+                #expect(released.status == .seeOther)
+                #expect(try await world.state(try await world.caseID("C-1")).assignee == nil, "released")
+                let queues = try await WebClient.page(http, try #require(released.headers[.location]), session)
+                #expect(queues.contains("已退回案件 C-1，其他人可以领取。"))
             }
         }
     }

@@ -40,13 +40,13 @@ struct CaseBulkTransferTests {
 
                 let (done, page) = try await move([t1, t2, sy, 999_999], as: leader)
                 #expect(done.status == .seeOther && done.headers[.location]?.hasPrefix("/app/cases?petition=1&ok=") == true, "back to the list as it was")
-                #expect(page.contains("已移送 2 件至凌海市人民检察院。未移送 2 件——案件 \(sy)：找不到该案件，或您无权查看。；案件 999999：找不到该案件"), "\(page)")
+                #expect(page.contains("已移送 2 件至凌海市人民检察院。未移送 2 件——案件（内部编号 \(sy)）：找不到该案件，或您无权查看。；案件（内部编号 999999）：找不到该案件"), "\(page)")
                 let units = try await client.query("SELECT external_ref, unit_code FROM cases ORDER BY external_ref").map { try $0.decode((String, String).self) }
                 #expect(units.map { "\($0.0) \($0.1)" } == ["S-1 210100", "T-1 210781", "T-2 210781", "T-3 210700"])
                 let audited = try await client.query("SELECT count(*) FROM audit_events WHERE action = 'case.transfer'")[0].decode(Int.self, at: 0)
                 let events = try await client.query("SELECT count(*) FROM case_events WHERE kind = 'transfer' AND note LIKE '移送至凌海市人民检察院：被申请人住所地在凌海'")[0].decode(Int.self, at: 0)
                 #expect(audited == 2 && events == 2, "each case its own event and audit row")
-                #expect(try await move([t1], as: leader).1.contains("没有移送任何案件。未移送 1 件——案件 \(t1)：案件已由凌海市人民检察院办理，无需移送。"))
+                #expect(try await move([t1], as: leader).1.contains("没有移送任何案件。未移送 1 件——案件 T-1：案件已由凌海市人民检察院办理，无需移送。"))
 
                 let prosecutor = try await WebClient.signIn(http, "pros.jz", WebPagesTests.password)
                 #expect(!(try await WebClient.page(http, "/app/cases", prosecutor)).contains("bulk-transfer"), "only leaders move cases")
