@@ -27,5 +27,9 @@ struct CalendarParseTests {
         #expect(code("2027-01-01,holiday\n2027-01-01,holiday\n") == "calendar.date_repeated")
         #expect(code("2027-01-01,holiday\n2028-01-02,workday\n") == "calendar.year_without_holidays")
         #expect(code("2027-01-01,holiday\n2028-01-01,holiday\n2028-01-02,workday\n") == nil)
+        #expect(code("2027-01-01,holiday\n2207-01-01,holiday\n") == "calendar.year_out_of_range", "a typo for 2027")
+        #expect(code("1999-12-31,holiday\n") == "calendar.year_out_of_range")
+        #expect(code("2000-01-01,holiday\n2099-12-31,holiday\n") == nil, "the range's ends")
+        #expect(code("2027-01-01,holiday,元\u{0}旦\n") == "calendar.nul_character", "PostgreSQL text cannot hold it")
     }
 }

@@ -56,6 +56,8 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     CaseActionController(database: dependencies.database).register(on: api)
     QueueController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     TriageRuleController(database: dependencies.database).register(on: api)
+    CalendarController(database: dependencies.database).register(on: api)
+    SettingsController(database: dependencies.database).register(on: api)
     ReportController(database: dependencies.database).register(on: api)
     // The pages: same data and rules as the API, for people (sessions, forms, Chinese pages).
     let gate = WebGate(database: dependencies.database)

@@ -53,7 +53,7 @@ struct CalendarPages: Sendable {
             return try await page(request, user, notice: nil, extra: Self.previewCard(
                 years: years, count: entries.count, replaced: replaced, outcome: outcome, text: text, source: source, user: user))
         }
-        let (years, outcome) = try await CalendarStore.load(
+        let (years, _, outcome) = try await CalendarStore.load(
             entries, source: source, by: AuditEvent(by: user.principal, action: "calendar.load", address: context.clientAddress), using: database)
         let named = years.map { "\($0) 年" }.joined(separator: "、")
         let skipped = outcome.skipped > 0 ? "有 \(outcome.skipped) 个期限的中止或延期记录无法读取，保持原到期日，请人工核对。" : ""
@@ -110,8 +110,7 @@ struct CalendarPages: Sendable {
     /// The warning while this year or the next has no data (the next year's schedule is
     /// published around November).
     static func missingYears(_ years: [CalendarStore.Year], provisional: Int, today: CalendarDate = .today()) -> Markup {
-        let loaded = Set(years.map(\.year))
-        let missing = [today.year, today.year + 1].filter { !loaded.contains($0) }
+        let missing = CalendarStore.missingYears(years, today: today)
         let count: Markup = provisional > 0 ? "目前有 \(provisional) 个未结期限是暂定的。" : ""
         guard !missing.isEmpty else {
             return provisional > 0 ? "<p class=\"notice warning\" id=\"calendar-missing\">\(count)</p>" : .empty

@@ -31,10 +31,16 @@ public enum CalendarStore {
         "workday": false, "上班": false, "调休上班": false, "补班": false, "工作日": false, "班": false,
     ]
 
+    /// The years a calendar file may name (a year outside is a typo, not a schedule).
+    public static let years = 2000...2099
+
     /// Parses a calendar CSV (`date,kind,name`, kind `holiday` or `workday` or their Chinese
     /// words; a header row and a byte-order mark are skipped; blank lines ignored). A line in
     /// another shape, or a date given twice, is refused with its line number.
     public static func parse(_ text: String) throws(WorkflowProblem) -> [Entry] {
+        guard !text.utf8.contains(0) else {
+            throw WorkflowProblem(code: "calendar.nul_character", message: "日历文件中含有空字符（\\u0000），不是 CSV 文本。")
+        }
         var entries: [Entry] = []
         var seen: [CalendarDate: Int] = [:]
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
@@ -46,6 +52,10 @@ public enum CalendarStore {
             guard cells.count >= 2, let date = CalendarDate(iso: cells[0]), let isHoliday = kindWords[cells[1].lowercased()] else {
                 throw WorkflowProblem(code: "calendar.line_invalid",
                                       message: "日历文件第 \(index + 1) 行格式不对：应为 日期,holiday|workday,名称（也可写 放假、上班），如 2027-01-01,holiday,元旦。")
+            }
+            guard years.contains(date.year) else {
+                throw WorkflowProblem(code: "calendar.year_out_of_range",
+                                      message: "日历文件第 \(index + 1) 行的日期 \(date) 不在 \(years.lowerBound)–\(years.upperBound) 年之间，请检查年份是否写错。")
             }
             if let first = seen[date] {
                 throw WorkflowProblem(code: "calendar.date_repeated",

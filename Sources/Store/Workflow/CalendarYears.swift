@@ -32,6 +32,13 @@ extension CalendarStore {
         }
     }
 
+    /// This year and the next when they are not loaded: their deadlines are counted on weekends
+    /// alone (暂定). The next year's schedule is published around November.
+    public static func missingYears(_ years: [Year], today: CalendarDate = .today()) -> [Int] {
+        let loaded = Set(years.map(\.year))
+        return [today.year, today.year + 1].filter { !loaded.contains($0) }
+    }
+
     /// The holidays and 调休 working days of one year, in date order.
     public static func days(of year: Int, using client: PostgresClient) async throws -> [Entry] {
         try await client.query("""
@@ -56,11 +63,8 @@ extension CalendarStore {
         struct Previewed: Error { let years: [Int], replaced: Int, outcome: DeadlineRecompute.Outcome }
         do {
             try await client.withTransaction { connection in
-                let years = Array(Set(entries.map(\.date.year))).sorted()
-                let replaced = try await connection.query("""
-                    SELECT count(*) FROM calendar_days WHERE extract(year FROM day)::int = ANY(\(years))
-                    """)[0].decode(Int.self, at: 0)
-                _ = try await replaceYears(with: entries, source: "preview", on: connection)
+                let replaced = try await storedDays(inYearsOf: entries, on: connection)
+                let years = try await replaceYears(with: entries, source: "preview", on: connection)
                 let outcome = try await DeadlineRecompute.run(years: years, actor: "preview", on: connection)
                 throw Previewed(years: years, replaced: replaced, outcome: outcome)
             }
@@ -72,10 +76,11 @@ extension CalendarStore {
 
     /// Loads `entries` in one transaction: their years replaced, every open deadline that is
     /// provisional or spans them recomputed (`DeadlineRecompute`), audited as `calendar.load`
-    /// by `actor` with the years and what moved.
-    public static func load(_ entries: [Entry], source: String, by actor: AuditEvent,
-                            using client: PostgresClient) async throws -> (years: [Int], outcome: DeadlineRecompute.Outcome) {
+    /// by `actor` with the years and what moved. `replaced`: the days those years had before.
+    public static func load(_ entries: [Entry], source: String, by actor: AuditEvent, using client: PostgresClient)
+        async throws -> (years: [Int], replaced: Int, outcome: DeadlineRecompute.Outcome) {
         try await client.withTransaction { connection in
+            let replaced = try await storedDays(inYearsOf: entries, on: connection)
             let years = try await replaceYears(with: entries, source: source, on: connection)
             let outcome = try await DeadlineRecompute.run(years: years, actor: actor.actor, on: connection)
             var event = actor
@@ -83,7 +88,15 @@ extension CalendarStore {
             event.summary = ["years": years.map(String.init).joined(separator: ","), "deadlines_checked": String(outcome.checked),
                              "deadlines_moved": String(outcome.moved.count), "deadlines_settled": String(outcome.settled)]
             try await AuditLog.append(event, on: connection)
-            return (years, outcome)
+            return (years, replaced, outcome)
         }
+    }
+
+    /// The days stored now for the years `entries` name (the days a load of them replaces).
+    private static func storedDays(inYearsOf entries: [Entry], on connection: PostgresConnection) async throws -> Int {
+        let years = Array(Set(entries.map(\.date.year))).sorted()
+        return try await connection.query("""
+            SELECT count(*) FROM calendar_days WHERE extract(year FROM day)::int = ANY(\(years))
+            """)[0].decode(Int.self, at: 0)
     }
 }

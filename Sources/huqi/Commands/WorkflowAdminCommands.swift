@@ -32,9 +32,9 @@ struct CalendarCommand: AsyncParsableCommand {
                     for move in outcome.moved.prefix(20) { print(Self.line(move)) }
                     return
                 }
-                let (years, outcome) = try await CalendarStore.load(entries, source: URL(fileURLWithPath: file).lastPathComponent,
+                let (years, replaced, outcome) = try await CalendarStore.load(entries, source: URL(fileURLWithPath: file).lastPathComponent,
                                                                     by: session.actor, using: session.client)
-                print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))。")
+                print("已载入 \(entries.count) 个日期，年份：\(years.map(String.init).joined(separator: "、"))，替换原有的 \(replaced) 个日期。")
                 print("未结期限按新日历重算：检查 \(outcome.checked) 个，到期日变化 \(outcome.moved.count) 个，不再是暂定 \(outcome.settled) 个。")
                 for move in outcome.moved.prefix(20) { print(Self.line(move)) }
                 if outcome.moved.count > 20 { print("  ……另有 \(outcome.moved.count - 20) 个，见各案件的办理记录。") }

@@ -27,6 +27,22 @@ struct CalendarPagesTests {
             """)!
     }
 
+    /// A database of this year before next year's schedule is published: next year not loaded
+    /// (this year counts as loaded however far past the shipped calendar the tests run), three
+    /// cases CAL-1…3 whose result replies fall in it, CAL-1's counted to 02-08 (春节 in the file).
+    static func awaitingNextYear(_ world: WorkflowWorld) async throws {
+        let client = world.client
+        try await client.query("DELETE FROM calendar_years WHERE year >= \(next)")
+        try await client.query("DELETE FROM calendar_days WHERE day >= make_date(\(next), 1, 1)")
+        try await client.query("INSERT INTO calendar_years (year, source) VALUES (\(next - 1), 'test') ON CONFLICT (year) DO NOTHING")
+        try await world.upload(WorkflowWorld.rows(3, prefix: "CAL", petition: true))
+        try await client.query("""
+            UPDATE case_deadlines SET starts_on = make_date(\(next - 1), 11, 8), original_due_on = make_date(\(next), 2, 8),
+                   due_on = make_date(\(next), 2, 8), provisional = true
+            WHERE kind = 'result_reply' AND case_id = (SELECT id FROM cases WHERE external_ref = 'CAL-1')
+            """)
+    }
+
     private func provisional(_ client: PostgresClient) async throws -> Int {
         try await client.query("SELECT count(*) FROM case_deadlines WHERE provisional AND closed_on IS NULL")[0].decode(Int.self, at: 0)
     }
@@ -35,15 +51,7 @@ struct CalendarPagesTests {
     func loadNextYear() async throws {
         try await TestDatabase.withClient { client in
             let world = try await WebPagesTests.world(client)
-            try await client.query("DELETE FROM calendar_years WHERE year >= \(Self.next)")  // as on a database of this year
-            try await client.query("DELETE FROM calendar_days WHERE day >= make_date(\(Self.next), 1, 1)")
-            try await world.upload(WorkflowWorld.rows(3, prefix: "CAL", petition: true))
-            // One result reply counted to a day that turns out to be a holiday (02-08, 春节 in the file).
-            try await client.query("""
-                UPDATE case_deadlines SET starts_on = make_date(\(Self.next - 1), 11, 8), original_due_on = make_date(\(Self.next), 2, 8),
-                       due_on = make_date(\(Self.next), 2, 8), provisional = true
-                WHERE kind = 'result_reply' AND case_id = (SELECT id FROM cases WHERE external_ref = 'CAL-1')
-                """)
+            try await Self.awaitingNextYear(world)
             let before = try await provisional(client)
             #expect(before >= 3, "each case's three-month reply falls into next year")
             try await ServerHarness.application(client: client).test(.router) { http in

@@ -15,11 +15,7 @@ struct CaseAPITests {
 
     func call(_ http: Client, _ method: HTTPRequest.Method, _ uri: String, token: String, json: String? = nil) async throws
         -> (status: Int, body: [String: Any]) {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-        if json != nil { headers[.contentType] = "application/json" }
-        let response = try await http.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-        let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-        return (Int(response.status.code), object)
+        try await APICall.send(http, method, uri, token: token, body: json.map { Array($0.utf8) })
     }
 
     @Test("a partner lists the cases of its batch with the fields other tools rely on; other units see nothing")
