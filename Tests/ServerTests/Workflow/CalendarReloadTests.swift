@@ -47,7 +47,11 @@ struct CalendarReloadTests {
                 UPDATE case_deadlines SET starts_on = '2026-11-01', original_due_on = '2027-02-01', due_on = '2027-02-08', provisional = true,
                        paused_days = 5, created_at = '2026-11-01 10:00+08' WHERE id = \(bResult)
                 """)
-            try await client.query("UPDATE case_deadlines SET closed_on = '2026-11-05', closed_at = '2026-11-05 10:00+08' WHERE case_id = \(b) AND kind = 'procedural_reply'")
+            // B's procedural reply, answered on time over 2026's data (not provisional, whenever the test runs).
+            try await client.query("""
+                UPDATE case_deadlines SET starts_on = '2026-11-01', original_due_on = '2026-11-09', due_on = '2026-11-09', provisional = false,
+                       closed_on = '2026-11-05', closed_at = '2026-11-05 10:00+08' WHERE case_id = \(b) AND kind = 'procedural_reply'
+                """)
             try await client.query("""
                 INSERT INTO case_events (case_id, kind, actor, payload, occurred_at)
                 VALUES (\(b), 'resume', 'test', '{"since": "2026-12-21", "paused_working_days": "5"}', '2026-12-28 10:00+08')
