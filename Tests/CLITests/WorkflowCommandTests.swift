@@ -65,6 +65,18 @@ struct WorkflowCommandTests {
             SELECT action FROM audit_events WHERE action IN ('calendar.load', 'settings.update', 'case.claim') ORDER BY id
             """).map { try $0.decode(String.self, at: 0) }
         #expect(actions == ["calendar.load", "settings.update", "case.claim", "case.claim"])
+
+        // A correction of 2027 that makes 03-01 a day off: the preview names each moved due date by the case's number.
+        try await client.query("""
+            UPDATE case_deadlines SET starts_on = '2026-12-01', original_due_on = '2027-03-01', due_on = '2027-03-01', provisional = true
+            WHERE kind = 'result_reply' AND case_id = (SELECT id FROM cases WHERE external_ref = 'Q-1')
+            """)
+        let q1 = try await client.query("SELECT id FROM cases WHERE external_ref = 'Q-1'")[0].decode(Int64.self, at: 0)
+        let corrected = folder.appendingPathComponent("cn-calendar-2027-corrected.csv")
+        try "date,kind,name\n2027-01-01,holiday,元旦\n2027-03-01,holiday,假日\n".write(to: corrected, atomically: true, encoding: .utf8)
+        let moves = try await ChildProcess.run([huqi, "calendar", "load", corrected.path, "--dry-run"], environment: env)
+        #expect(moves.status == 0 && moves.stdout.contains("  案件 Q-1（\(q1)）结果或进展答复（3个月）：2027-03-01 → 2027-03-02"),
+                "\(moves.stdout)\(moves.stderr)")
         await client.shutdown()
     }
 }
