@@ -77,12 +77,7 @@ struct BatchController: Sendable {
             }
             batchNumber = value
         }
-        let dryRun: Bool
-        switch query["dry_run"].map(String.init)?.lowercased() {
-        case nil, "false", "0": dryRun = false
-        case "true", "1": dryRun = true
-        default: throw Problem(status: .unprocessableContent, code: "dry_run.invalid", title: "dry_run 只能是 true 或 false。")
-        }
+        let dryRun = try DryRunParameter.value(of: request)
         let key = request.headers[HeaderNames.idempotencyKey]
         if let key, key.isEmpty || key.count > 255 {
             throw Problem(status: .unprocessableContent, code: "idempotency.key_invalid", title: "Idempotency-Key 的长度应为 1–255 个字符。")

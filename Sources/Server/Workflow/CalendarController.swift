@@ -58,7 +58,7 @@ struct CalendarController: Sendable {
         }
         group.get("calendar/{year}") { _, context -> Days in
             try requireUser(context)
-            guard let year = context.parameters.get("year", as: Int.self), CalendarStore.years.contains(year),
+            guard let year = context.parameters.get("year", as: Int.self), CalendarStore.acceptedYears.contains(year),
                   try await CalendarStore.years(using: database).contains(where: { $0.year == year }) else {
                 throw Problem(status: .notFound, code: "calendar.year_not_loaded", title: "该年份的节假日安排尚未载入。")
             }
@@ -70,7 +70,7 @@ struct CalendarController: Sendable {
             guard AccessPolicy.canAdminister(principal) else {
                 throw Problem(status: .forbidden, code: "auth.forbidden", title: "只有系统管理员可以载入节假日日历。")
             }
-            let dryRun = try Self.dryRun(request)
+            let dryRun = try DryRunParameter.value(of: request)
             let entries = try await Self.entries(request)
             let loaded: Loaded
             if dryRun {
@@ -91,14 +91,6 @@ struct CalendarController: Sendable {
     /// Signed-in people only: a partner's API key has no business with the calendar.
     private func requireUser(_ context: HuqiRequestContext) throws {
         guard case .user = try context.requirePrincipal().kind else { throw Problem.notFound }
-    }
-
-    private static func dryRun(_ request: Request) throws -> Bool {
-        switch request.uri.queryParameters["dry_run"].map(String.init)?.lowercased() {
-        case nil, "false", "0": return false
-        case "true", "1": return true
-        default: throw Problem(status: .unprocessableContent, code: "dry_run.invalid", title: "dry_run 只能是 true 或 false。")
-        }
     }
 
     /// The file name the load is recorded under: `source` in the query, else 接口上传.

@@ -32,7 +32,7 @@ public enum CalendarStore {
     ]
 
     /// The years a calendar file may name (a year outside is a typo, not a schedule).
-    public static let years = 2000...2099
+    public static let acceptedYears = 2000...2099
 
     /// Parses a calendar CSV (`date,kind,name`, kind `holiday` or `workday` or their Chinese
     /// words; a header row and a byte-order mark are skipped; blank lines ignored). A line in
@@ -53,9 +53,9 @@ public enum CalendarStore {
                 throw WorkflowProblem(code: "calendar.line_invalid",
                                       message: "日历文件第 \(index + 1) 行格式不对：应为 日期,holiday|workday,名称（也可写 放假、上班），如 2027-01-01,holiday,元旦。")
             }
-            guard years.contains(date.year) else {
+            guard acceptedYears.contains(date.year) else {
                 throw WorkflowProblem(code: "calendar.year_out_of_range",
-                                      message: "日历文件第 \(index + 1) 行的日期 \(date) 不在 \(years.lowerBound)–\(years.upperBound) 年之间，请检查年份是否写错。")
+                                      message: "日历文件第 \(index + 1) 行的日期 \(date) 不在 \(acceptedYears.lowerBound)–\(acceptedYears.upperBound) 年之间，请检查年份是否写错。")
             }
             if let first = seen[date] {
                 throw WorkflowProblem(code: "calendar.date_repeated",
