@@ -58,6 +58,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     TriageRuleController(database: dependencies.database).register(on: api)
     CalendarController(database: dependencies.database).register(on: api)
     SettingsController(database: dependencies.database).register(on: api)
+    AuditController(database: dependencies.database).register(on: api)
     ReportController(database: dependencies.database).register(on: api)
     // The pages: same data and rules as the API, for people (sessions, forms, Chinese pages).
     let gate = WebGate(database: dependencies.database)

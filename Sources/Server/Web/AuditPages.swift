@@ -26,19 +26,11 @@ struct AuditPages: Sendable {
         func field(_ name: String) -> String {
             query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         }
-        let fields = ["actor", "action", "entity", "entity_id", "from", "through"].reduce(into: [String: String]()) { $0[$1] = field($1) }
+        // The form's fields (not `before`: the page has numbered pages).
+        let fields = AuditQuery.fields.filter { $0 != "before" }.reduce(into: [String: String]()) { $0[$1] = field($1) }
         let page = max(1, Int(field("page")) ?? 1)
-        var filter = AuditFilter()
-        var problems: [String] = []
-        func date(_ name: String, _ label: String) -> CalendarDate? {
-            let text = fields[name] ?? ""
-            guard !text.isEmpty else { return nil }
-            guard let day = CalendarDate(iso: text) else { problems.append("\(label)应为 2026-11-28 这样的日期，这里是“\(text)”。"); return nil }
-            return day
-        }
-        (filter.from, filter.through) = (date("from", "起始日期"), date("through", "截止日期"))
-        func nonEmpty(_ name: String) -> String? { (fields[name] ?? "").isEmpty ? nil : fields[name] }
-        (filter.actorLabel, filter.action, filter.entity, filter.entityID) = (nonEmpty("actor"), nonEmpty("action"), nonEmpty("entity"), nonEmpty("entity_id"))
+        let read = AuditQuery(fields)
+        let (filter, problems) = (read.filter, read.problems.map(\.message))
         if field("format") == "csv", problems.isEmpty {
             return Self.csv(try await AuditTrail(client: database).search(filter, for: user.principal, limit: Self.exportLimit))
         }

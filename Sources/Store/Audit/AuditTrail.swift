@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Postgres
 
-/// One audit event as the audit log page and `huqi audit list` show it: the event as it was
+/// One audit event as the audit log page, `GET /api/v1/audit` and `huqi audit list` show it: the event as it was
 /// written, with its number in the chain and its moment.
 public struct AuditEntry: Sendable, Equatable {
     /// The event's number in the chain.
@@ -25,12 +25,15 @@ public struct AuditFilter: Sendable, Equatable {
     /// Beijing days, both included.
     public var from: CalendarDate?
     public var through: CalendarDate?
+    /// Only events numbered below this one: the next page of a reader that pages by the last
+    /// number it saw, so events written meanwhile do not shift what it reads.
+    public var before: Int64?
 
     /// A filter with nothing set: every event.
     public init(actorLabel: String? = nil, action: String? = nil, entity: String? = nil, entityID: String? = nil,
-                from: CalendarDate? = nil, through: CalendarDate? = nil) {
+                from: CalendarDate? = nil, through: CalendarDate? = nil, before: Int64? = nil) {
         (self.actorLabel, self.action, self.entity, self.entityID) = (actorLabel, action, entity, entityID)
-        (self.from, self.through) = (from, through)
+        (self.from, self.through, self.before) = (from, through, before)
     }
 }
 
@@ -58,6 +61,7 @@ public struct AuditTrail: Sendable {
         if let through = filter.through {
             conditions.append("occurred_at < ((\(through.description)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')")
         }
+        if let before = filter.before { conditions.append("id < \(before)") }
         let matching: PostgresQuery = conditions.isEmpty ? "TRUE" : PostgresQuery.joined(conditions, separator: " AND ")
         return try await client.query("""
             SELECT id, occurred_at, actor, actor_label, action, entity, entity_id, address, summary::text FROM audit_events

@@ -87,6 +87,8 @@ struct AuditPagesTests {
                 #expect(try await rows("?actor=clock&from=2026-03-02&through=2026-03-02").map { $0[0] } == ["2026-03-02 00:00:00"])
                 let wrong = try await http.execute(uri: "/app/admin/audit?from=2026-13-01", method: .get, headers: [.cookie: admin.cookie])
                 #expect(wrong.status == .unprocessableContent && String(buffer: wrong.body).contains("起始日期应为 2026-11-28 这样的日期"))
+                let reversed = try await http.execute(uri: "/app/admin/audit?from=2026-03-02&through=2026-03-01", method: .get, headers: [.cookie: admin.cookie])
+                #expect(reversed.status == .unprocessableContent && String(buffer: reversed.body).contains("截止日期 2026-03-01 早于起始日期 2026-03-02"))
 
                 let actions = try await client.query("SELECT DISTINCT action FROM audit_events").map { try $0.decode(String.self, at: 0) }
                 #expect(actions.count >= 5 && actions.allSatisfy { AuditActionNames.chinese[$0] != nil }, "every action has a Chinese name: \(actions)")
