@@ -54,6 +54,7 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
     BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)
     CaseController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     CaseActionController(database: dependencies.database).register(on: api)
+    PersonalDataController(database: dependencies.database).register(on: api)
     QueueController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     TriageRuleController(database: dependencies.database).register(on: api)
     CalendarController(database: dependencies.database).register(on: api)
