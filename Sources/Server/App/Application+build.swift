@@ -51,6 +51,8 @@ public func buildRouter(_ dependencies: ServerDependencies) -> Router<HuqiReques
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(dependencies.rateLimit)))
     SessionController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
     IdentityController(database: dependencies.database).register(on: api)
+    UserAdminController(database: dependencies.database, passwords: dependencies.passwords).register(on: api)
+    CredentialController(database: dependencies.database).register(on: api)
     BatchController(database: dependencies.database, maximumUploadBytes: dependencies.maximumUploadBytes).register(on: api)
     CaseController(database: dependencies.database, caches: dependencies.caches).register(on: api)
     CaseActionController(database: dependencies.database).register(on: api)

@@ -97,10 +97,6 @@ struct AuditController: Sendable {
     }
 
     private static func requireAdministrator(_ context: HuqiRequestContext) throws -> Principal {
-        let principal = try context.requirePrincipal()
-        guard AccessPolicy.canAdminister(principal) else {
-            throw Problem(status: .forbidden, code: "auth.forbidden", title: "只有系统管理员可以查看审计日志。")
-        }
-        return principal
+        try AdministratorAPI.caller(context, refusal: "只有系统管理员可以查看审计日志。")
     }
 }

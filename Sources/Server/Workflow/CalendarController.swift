@@ -66,10 +66,7 @@ struct CalendarController: Sendable {
             return Days(year: year, items: days.map { Day(date: $0.date, kind: $0.isHoliday ? "holiday" : "workday", name: $0.name) })
         }
         group.post("calendar") { request, context -> Response in
-            let principal = try context.requirePrincipal()
-            guard AccessPolicy.canAdminister(principal) else {
-                throw Problem(status: .forbidden, code: "auth.forbidden", title: "只有系统管理员可以载入节假日日历。")
-            }
+            let principal = try AdministratorAPI.caller(context, refusal: "只有系统管理员可以载入节假日日历。")
             let dryRun = try DryRunParameter.value(of: request)
             let entries = try await Self.entries(request)
             let loaded: Loaded

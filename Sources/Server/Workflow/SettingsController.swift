@@ -42,10 +42,7 @@ struct SettingsController: Sendable {
             return Answer(settings: try await WorkflowSettings.current(using: database), changed: nil)
         }
         group.patch("settings") { request, context -> Answer in
-            let principal = try context.requirePrincipal()
-            guard AccessPolicy.canAdminister(principal) else {
-                throw Problem(status: .forbidden, code: "auth.forbidden", title: "只有系统管理员可以修改办案设置。")
-            }
+            let principal = try AdministratorAPI.caller(context, refusal: "只有系统管理员可以修改办案设置。")
             let body = try await RequestBody.decode(Body.self, from: request)
             let change = try Self.change(body)
             do {

@@ -51,10 +51,6 @@ struct TriageRuleController: Sendable {
     }
 
     private func requireAdmin(_ context: HuqiRequestContext) throws -> Principal {
-        let principal = try context.requirePrincipal()
-        guard AccessPolicy.canAdminister(principal) else {
-            throw Problem(status: .forbidden, code: "auth.forbidden", title: "只有系统管理员可以修改分流规则。")
-        }
-        return principal
+        try AdministratorAPI.caller(context, refusal: "只有系统管理员可以修改分流规则。")
     }
 }

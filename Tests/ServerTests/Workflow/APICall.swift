@@ -13,4 +13,10 @@ enum APICall {
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)
     }
+
+    /// `send` with a JSON body given as text (none when nil).
+    static func send(_ http: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String,
+                     json: String?) async throws -> (status: Int, body: [String: Any]) {
+        try await send(http, method, uri, token: token, body: json.map { Array($0.utf8) })
+    }
 }
