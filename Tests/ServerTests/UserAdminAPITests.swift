@@ -100,6 +100,8 @@ struct UserAdminAPITests {
                 }
                 let selfDisable = try await send(http, .patch, "/api/v1/users/\(adminID)", token: admin, json: #"{"roles": ["office"], "disabled": true}"#)
                 #expect(selfDisable.status == 409 && selfDisable.body["code"] as? String == "identity.disable_self")
+                let ownAdmin = try await send(http, .patch, "/api/v1/users/\(adminID)", token: admin, json: #"{"roles": ["office"]}"#)
+                #expect(ownAdmin.status == 409 && ownAdmin.body["code"] as? String == "identity.withdraw_own_admin")
                 let selfReset = try await send(http, .post, "/api/v1/users/\(adminID)/password", token: admin, json: #"{"new_password": "\#(Self.initial)"}"#)
                 #expect(selfReset.status == 409 && selfReset.body["code"] as? String == "identity.reset_self")
                 #expect(try await send(http, .patch, "/api/v1/users/999999", token: admin, json: #"{"disabled": true}"#).status == 404)

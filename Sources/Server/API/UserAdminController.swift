@@ -76,7 +76,7 @@ struct UserAdminController: Sendable {
                 if let wanted {
                     let had = Set(user.roles)
                     current = try await repository.changeRoles(
-                        login: user.login, grant: wanted.subtracting(had), withdraw: had.subtracting(wanted),
+                        login: user.login, grant: wanted.subtracting(had), withdraw: had.subtracting(wanted), actorUserID: principal.userID,
                         by: AuditEvent(by: principal, action: "user.roles", address: context.clientAddress))
                 }
                 guard let disabled = body.disabled, disabled != current.disabled else {

@@ -49,7 +49,7 @@ struct AdminPages: Sendable {
                 do {
                     _ = try await UserRepository(client: database).changeRoles(
                         login: login, grant: wanted.subtracting(current), withdraw: current.subtracting(wanted),
-                        by: AuditEvent(by: user.principal, action: "user.roles", address: context.clientAddress))
+                        actorUserID: user.principal.userID, by: AuditEvent(by: user.principal, action: "user.roles", address: context.clientAddress))
                 } catch let error as IdentityError {
                     return WebPage.redirect(to: "/app/admin/users", notice: .error(error.message))
                 }

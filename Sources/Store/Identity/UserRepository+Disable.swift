@@ -14,6 +14,8 @@ public struct AccountChange: Sendable {
 extension IdentityError {
     /// An administrator may not disable their own account (nobody could undo it on the pages).
     public static let disableSelf = IdentityError(.conflict, "identity.disable_self", "不能停用自己正在使用的账号。")
+    /// An administrator may not take their own admin role away (another administrator can).
+    public static let withdrawOwnAdmin = IdentityError(.conflict, "identity.withdraw_own_admin", "不能撤销自己的系统管理员角色；如确需撤销，请由另一位管理员操作。")
     /// A status other than disabled or enabled was asked for.
     public static let statusInvalid = IdentityError(.invalidInput, "identity.status_invalid", "账号状态只能是“停用”或“启用”。")
 }

@@ -161,14 +161,18 @@ extension PostgresRow {
 
 extension UserRepository {
     /// Grants and withdraws roles, audited as `user.roles` with before and after.
-    /// A role that needs a unit or partner the user lacks is refused.
-    public func changeRoles(login: String, grant: Set<Role>, withdraw: Set<Role>, by actor: AuditEvent) async throws -> User {
+    /// A role that needs a unit or partner the user lacks is refused. `actorUserID`: the
+    /// administrator doing it, who may not withdraw their own admin role (the last administrator
+    /// would lock everyone out of the pages; an operator at the command line passes nil).
+    public func changeRoles(login: String, grant: Set<Role>, withdraw: Set<Role>, actorUserID: Int? = nil,
+                            by actor: AuditEvent) async throws -> User {
         try await client.withTransaction { connection in
             guard let row = try await connection.query(
                 "SELECT id, unit_code, partner_id FROM users WHERE login = \(login) FOR UPDATE").first else {
                 throw IdentityError.unknownUser(login)
             }
             let (id, unit, partner) = try row.decode((Int, String?, Int?).self)
+            if id == actorUserID, withdraw.contains(.admin) { throw IdentityError.withdrawOwnAdmin }
             if let role = grant.first(where: \.needsUnit), unit == nil { throw IdentityError.roleNeedsUnit(role.rawValue) }
             if grant.contains(where: \.needsPartner), partner == nil { throw IdentityError.roleNeedsPartner }
             let before = try await connection.query("SELECT role FROM user_roles WHERE user_id = \(id) ORDER BY role").map { try $0.decode(String.self, at: 0) }

@@ -51,6 +51,13 @@ struct AdminPagesTests {
                     SELECT string_agg(r.role, ',') FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.login = 'pros.new'
                     """)[0].decode(String.self, at: 0)
                 #expect(roles == "leader")
+                let own = try await WebClient.post(http, "/app/admin/users/admin/roles", ["role": "office", "csrf_token": admin.csrf], cookie: admin.cookie)
+                let said = own.headers[.location]?.removingPercentEncoding ?? ""
+                #expect(said.contains("error=不能撤销自己的系统管理员角色"), "\(said)")
+                let adminRoles = try await client.query("""
+                    SELECT string_agg(r.role, ',') FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.login = 'admin'
+                    """)[0].decode(String.self, at: 0)
+                #expect(adminRoles == "admin", "one's own admin role stays")
                 // Who belongs where, by name; who was last active when (the admin and pros.jz
                 // signed in above; the new prosecutor never has).
                 let users = try await WebClient.page(http, "/app/admin/users", admin)
