@@ -136,8 +136,12 @@ struct CasePages: Sendable {
         var other = CaseActionForms(detail: detail, user: user, workers: workers)
         other.destinations = destinations
         other.submitted = action.map { (action: $0.0, form: $0.1, message: $0.2) }
+        var view = CaseView(detail: detail, user: user, personalData: personalData)
+        if let other = detail.possibleDuplicateOf, view.internals {
+            let visible = try await CaseQueries.references([other], for: user.principal, using: database)[other] != nil
+            view.duplicate = (other, try await Self.caseNames([other], for: user, using: database)[other] ?? "", visible)
+        }
         return WebPage.render("案件 \(detail.summary.externalRef)", user: user, notice: notice, status: status,
-                              body: CaseView(detail: detail, user: user, personalData: personalData)
-                                .body(actions: forms.forms(detail.availableTransitions) + other.body))
+                              body: view.body(actions: forms.forms(detail.availableTransitions) + other.body))
     }
 }

@@ -9,6 +9,11 @@ struct CaseView {
     let detail: CaseDetail
     let user: WebUser
     let personalData: PersonalData?
+    /// The stored case this one was flagged as a possible duplicate of at intake (same credit
+    /// code and respondent, a similar claim): its id, its name as messages give it, and whether
+    /// this user may open it. Shown to the procuratorate's people only (it may be another
+    /// partner's case).
+    var duplicate: (id: Int64, name: String, visible: Bool)?
     /// Whether this user sees the procuratorate's own work (clues, the personal-data look);
     /// partners do not — the query already left their timeline's findings out.
     var internals: Bool { AccessPolicy.seesCaseInternals(user.principal) }
@@ -27,7 +32,7 @@ struct CaseView {
             <dt>承办人</dt><dd>\(s.assigneeName ?? "未领取")</dd><dt>移交日期</dt><dd>\(detail.handedOverOn.description)</dd>
             <dt>受理日期</dt><dd id="accepted-on">\(s.acceptedOn.description)（答复期限自此计算）</dd>
             <dt>被反映单位</dt><dd>\(detail.respondent ?? "—")</dd><dt>诉求内容</dt><dd>\(detail.claim)</dd>
-            <dt>备注</dt><dd>\(detail.remarks ?? "—")</dd>
+            <dt>备注</dt><dd>\(detail.remarks ?? "—")</dd>\(possibleDuplicate)
             <dt>反映人</dt><dd>\(detail.reporterName ?? "—")</dd>
             <dt>身份证号</dt><dd>\(personalData?.idNumber ?? detail.reporterIDNumberMasked ?? "—")</dd>
             <dt>联系电话</dt><dd>\(personalData?.phone ?? detail.phoneMasked ?? "—")</dd>
@@ -41,6 +46,17 @@ struct CaseView {
             <section class="card" aria-labelledby="actions"><h2 id="actions">办理</h2>\(actions.html.isEmpty ? noActions : actions)\(release)</section>
             \(internals ? Markup("<section class=\"card\" aria-labelledby=\"clues\"><h2 id=\"clues\">监督线索</h2>\(clues)</section>") : .empty)
             <section class="card" aria-labelledby="timeline"><h2 id="timeline">办理记录</h2>\(timeline)</section>
+            """
+    }
+
+    /// The intake's possible-duplicate flag, for a person to check: linked when they may open the other case.
+    private var possibleDuplicate: Markup {
+        guard let duplicate else { return .empty }
+        let other: Markup = duplicate.visible
+            ? "<a href=\"/app/cases/\(duplicate.id)\">\(duplicate.name)</a>"
+            : "\(duplicate.name)（不在您的查看范围内）"
+        return """
+            <dt>疑似重复</dt><dd id="possible-duplicate">与\(other)的统一社会信用代码、被反映单位相同，诉求相近（受理时自动标记），请核对是否为同一事项。</dd>
             """
     }
 
