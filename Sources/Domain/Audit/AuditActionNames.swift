@@ -15,6 +15,7 @@ public enum AuditActionNames {
         "case.bulk_reassign": "批量改派", "case.transition": "办理（阶段变更）", "case.override_triage": "更正分流",
         "case.reply": "答复", "case.extend": "延长期限", "case.hold": "暂停办理", "case.resume": "恢复办理",
         "case.lead": "领导包案", "case.typical": "标记典型案例", "case.transfer": "移送",
+        "case.duplicate_review": "核对疑似重复",
         "case.personal_data_viewed": "查看身份证号和电话",
         "clue.create": "登记监督线索", "clue.update": "更新监督线索", "deadline.escalate": "期限提醒上报",
         "triage_rules.publish": "发布分流规则", "triage_rules.rerun": "重新分流",

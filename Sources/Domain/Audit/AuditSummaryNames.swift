@@ -23,7 +23,7 @@ public enum AuditSummaryNames {
         "years": "年份", "deadlines_checked": "核对的期限", "deadlines_moved": "改动的期限", "deadlines_settled": "确定的期限",
         "day_mode": "计日方式", "lease_minutes": "领取时限（分钟）", "near_due_working_days": "临期提醒（工作日）",
         "programme_start": "项目起始日", "review_grades": "评查等级", "note": "说明", "changed": "改变分流的案件",
-        "from": "原", "to": "改为", "before": "原", "after": "改为",
+        "from": "原", "to": "改为", "before": "原", "after": "改为", "of": "疑似重复于（内部编号）", "finding": "核对结果",
     ]
 
     /// Key names that depend on the action (`to` is a stage, a person, a date or a procuratorate).
@@ -57,6 +57,7 @@ public enum AuditSummaryNames {
         case ("case.transition", "from"), ("case.transition", "to"): return Stage(rawValue: value)?.chineseName ?? value
         case (_, "roles"), ("user.roles", "before"), ("user.roles", "after"): return list { Role(rawValue: $0)?.chineseName }
         case (_, "outcome"): return outcomes[value] ?? value
+        case (_, "finding"): return DuplicateFinding(rawValue: value)?.chineseName ?? value
         case (_, "kind"): return DeadlineKind(rawValue: value)?.chineseName ?? value
         case (_, "day_mode"): return DayMode(rawValue: value)?.chineseName ?? value
         case (_, "fields"): return list { personalFields[$0] }

@@ -24,6 +24,7 @@ struct CaseActionForms {
         var parts: [Markup] = []
         if mayWork {
             if detail.summary.stage == .triage { parts.append(override) }
+            if detail.possibleDuplicateOf != nil, detail.duplicateReview == nil { parts.append(duplicateReview) }
             parts.append(contentsOf: replies)
             parts.append(hold)
             parts.append(contentsOf: clueForms)
@@ -72,6 +73,20 @@ struct CaseActionForms {
             <p>更正为：<strong>\(current ? "非涉信访事项" : "涉信访事项")</strong></p>
             <label for="override-reason">更正理由</label><textarea id="override-reason" name="reason" rows="2" required>\(value("override", "reason"))</textarea>
             """, button: "更正")
+    }
+
+    /// The check of intake's possible-duplicate flag (the case page names the other case above).
+    private var duplicateReview: Markup {
+        let chosen = value("duplicate-review", "finding")
+        let options: [Markup] = DuplicateFinding.allCases.map { finding in
+            """
+            <label><input type="radio" name="finding" value="\(finding.rawValue)" required\(chosen == finding.rawValue ? " checked" : "")> \(finding.chineseName)</label>
+            """
+        }
+        return form("duplicate-review", "核对疑似重复", """
+            <fieldset><legend>核对结果</legend>\(options)</fieldset>
+            <label for="duplicate-note">核对意见</label><textarea id="duplicate-note" name="note" rows="2" required>\(value("duplicate-review", "note"))</textarea>
+            """, button: "记录核对结果")
     }
 
     /// In review, a clue may be noted as soon as it is found (the review's form takes more at its

@@ -33,6 +33,12 @@ struct CaseActionPages: Sendable {
             try await CaseStewardship.overrideTriage(caseID: id, petitionRelated: form["petition_related"] == "true", reason: form["reason"] ?? "",
                                                      by: user.principal, address: address, using: database)
         }
+        action(router, "duplicate-review", done: "已记录疑似重复的核对结果。") { id, form, user, address, _ in
+            guard let finding = form["finding"].flatMap(DuplicateFinding.init(rawValue:)) else {
+                throw CaseActionError(.invalid, code: "duplicate.finding_invalid", message: "请选择核对结果：确认重复或不是重复。", field: "finding")
+            }
+            try await CaseDuplicateReview.record(caseID: id, finding, note: form["note"] ?? "", by: user.principal, address: address, using: database)
+        }
         action(router, "clues", done: "已记录监督线索。") { id, form, user, address, _ in
             _ = try await SupervisionClues.add(caseID: id, summary: form["summary"] ?? "", by: user.principal, address: address, using: database)
         }

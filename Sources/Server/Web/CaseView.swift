@@ -55,8 +55,11 @@ struct CaseView {
         let other: Markup = duplicate.visible
             ? "<a href=\"/app/cases/\(duplicate.id)\">\(duplicate.name)</a>"
             : "\(duplicate.name)（不在您的查看范围内）"
+        let review: Markup = detail.duplicateReview.flatMap(DuplicateFinding.init(rawValue:)).map {
+            "已核对：<strong id=\"duplicate-review\">\($0.chineseName)</strong>（核对意见见办理记录）。"
+        } ?? "请核对是否为同一事项。"
         return """
-            <dt>疑似重复</dt><dd id="possible-duplicate">与\(other)的统一社会信用代码、被反映单位相同，诉求相近（受理时自动标记），请核对是否为同一事项。</dd>
+            <dt>疑似重复</dt><dd id="possible-duplicate">与\(other)的统一社会信用代码、被反映单位相同，诉求相近（受理时自动标记）。\(review)</dd>
             """
     }
 
@@ -120,7 +123,10 @@ struct CaseView {
             let stages: Markup = e.toStage.map { to in
                 Markup("：\(e.fromStage.flatMap { Stage(rawValue: $0)?.chineseName } ?? "—") → \(Stage(rawValue: to)?.chineseName ?? to)")
             } ?? .empty
-            let details: Markup = e.kind == "transition" ? TransitionDetails.markup(e.payload) : .empty
+            var details: Markup = e.kind == "transition" ? TransitionDetails.markup(e.payload) : .empty
+            if e.kind == "duplicate_review", case .string(let code)? = e.payload["finding"], let finding = DuplicateFinding(rawValue: code) {
+                details = "（\(finding.chineseName)）"
+            }
             return "<li><time>\(ShanghaiTime.minute(e.occurredAt))</time> \(e.actorName ?? e.actor) · \(CaseView.eventName(e.kind))\(stages)\(e.note.isEmpty ? "" : "：\(e.note)")\(details)</li>"
         }
         return "<ol class=\"timeline\">\(items)</ol>"
@@ -132,7 +138,7 @@ struct CaseView {
             "lease_expired": "领取超时退回", "assign": "分派", "override": "更正分流", "hold": "中止", "resume": "恢复", "reply": "答复",
             "extension": "延长期限", "escalation": "逾期提醒", "recomputed": "期限重算", "clue_created": "发现监督线索", "clue_transferred": "移送监督线索",
             "clue_result": "线索办理结果", "lead": "院领导包案", "typical": "标记典型案例", "retriage": "按新规则重新分流",
-            "transfer": "移送",
+            "transfer": "移送", "duplicate_review": "核对疑似重复",
         ][kind] ?? kind
     }
 }

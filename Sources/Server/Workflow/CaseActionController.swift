@@ -5,7 +5,7 @@ import Store
 
 /// The actions on one case, each answering with the case page after the change:
 /// `POST /api/v1/cases/{id}/transitions`, `…/triage-override`, `…/release`, `…/renew`,
-/// `…/assign`, `…/hold`, `…/resume`, `…/deadlines/{deadline}/reply`, `…/deadlines/{deadline}/extend`,
+/// `…/assign`, `…/hold`, `…/resume`, `…/duplicate-review`, `…/deadlines/{deadline}/reply`, `…/deadlines/{deadline}/extend`,
 /// `…/clues`, `…/lead`, `…/typical`; and `…/transfer` (移送), which answers with what it did,
 /// because the case may have left the leader's sight. Refusals are problems: 404 out of scope,
 /// 403 wrong role, 409 wrong state (an illegal transition), 422 wrong details.
@@ -23,6 +23,7 @@ struct CaseActionController: Sendable {
     struct TransferBody: Decodable { let unitCode: String; let reason: String
         enum CodingKeys: String, CodingKey { case unitCode = "unit_code", reason } }
     struct ResultBody: Decodable { let result: String; let note: String? }
+    struct DuplicateReviewBody: Decodable { let finding: String; let note: String }
     struct LeadBody: Decodable { let targetDate: String
         enum CodingKeys: String, CodingKey { case targetDate = "target_date" } }
 
@@ -53,6 +54,15 @@ struct CaseActionController: Sendable {
             let body = try await RequestBody.decode(OverrideBody.self, from: request)
             try await CaseStewardship.overrideTriage(caseID: act.caseID, petitionRelated: body.petitionRelated, reason: body.reason,
                                                      by: act.principal, address: act.address, using: database)
+        }
+        action(group, "duplicate-review") { request, act in
+            let body = try await RequestBody.decode(DuplicateReviewBody.self, from: request)
+            guard let finding = DuplicateFinding(rawValue: body.finding) else {
+                throw CaseActionError(.invalid, code: "duplicate.finding_invalid", message: "finding 只能是 confirmed（确认重复）或 dismissed（不是重复）。",
+                                      field: "finding")
+            }
+            try await CaseDuplicateReview.record(caseID: act.caseID, finding, note: body.note, by: act.principal, address: act.address,
+                                                 using: database)
         }
         action(group, "release") { _, act in
             try await CaseQueue.release(caseID: act.caseID, by: act.principal, address: act.address, using: database)

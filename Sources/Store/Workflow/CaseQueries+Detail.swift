@@ -19,6 +19,7 @@ extension CaseQueries {
                 SELECT \(unescaped: summaryColumns), c.respondent, c.claim, c.remarks, c.reporter_name, c.reporter_id_number, c.phone,
                        c.region_code, c.handed_over_on, c.amount_wan::text, c.petitioned_before, c.petition_count, c.triage_rule_version,
                        c.triage_auto, c.triage_override_reason, c.hold_reason, c.lead_target_date, c.typical_summary, c.possible_duplicate_of,
+                       c.duplicate_review,
                        \(unescaped: WorkflowClock.columns),
                        (SELECT coalesce(json_agg(json_build_object(
                                    'id', d.id, 'kind', d.kind, 'seq', d.seq, 'due_on', d.due_on, 'original_due_on', d.original_due_on,
@@ -57,7 +58,9 @@ extension CaseQueries {
                 triageAuto: try row.decode(Bool?.self, "triage_auto"), overrideReason: try row.decode(String?.self, "triage_override_reason"),
                 holdReason: try row.decode(String?.self, "hold_reason"), leadTargetDate: try row.decode(CalendarDate?.self, "lead_target_date"),
                 typicalSummary: try row.decode(String?.self, "typical_summary"),
-                possibleDuplicateOf: try row.decode(Int64?.self, "possible_duplicate_of"),
+                // Partners are not told about other cases (the other may be another partner's).
+                possibleDuplicateOf: internals ? try row.decode(Int64?.self, "possible_duplicate_of") : nil,
+                duplicateReview: internals ? try row.decode(String?.self, "duplicate_review") : nil,
                 events: try row.decode(PostgresJSON<[EventFields]>.self, "events").value.map(\.view),
                 clues: try row.decode(PostgresJSON<[ClueFields]>.self, "clues").value.map(\.view),
                 availableTransitions: available(summary, for: principal))

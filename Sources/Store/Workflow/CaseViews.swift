@@ -134,6 +134,8 @@ public struct CaseDetail: Sendable, Codable, Equatable {
     public var leadTargetDate: CalendarDate?
     public var typicalSummary: String?
     public var possibleDuplicateOf: Int64?
+    /// What a person found when they checked that flag: `confirmed` or `dismissed` (nil: not checked yet).
+    public var duplicateReview: String?
     public var events: [CaseEventView]
     public var clues: [ClueView]
     public var availableTransitions: [AvailableTransition]
@@ -144,7 +146,7 @@ public struct CaseDetail: Sendable, Codable, Equatable {
              petitionedBefore = "petitioned_before", petitionCount = "petition_count", triageRuleVersion = "triage_rule_version",
              triageAuto = "triage_auto", overrideReason = "override_reason", holdReason = "hold_reason",
              leadTargetDate = "lead_target_date", typicalSummary = "typical_summary", possibleDuplicateOf = "possible_duplicate_of",
-             events, clues, availableTransitions = "available_transitions"
+             duplicateReview = "duplicate_review", events, clues, availableTransitions = "available_transitions"
     }
 }
 
@@ -171,6 +173,7 @@ extension CaseDetail {
         try container.encodeIfPresent(leadTargetDate, forKey: .leadTargetDate)
         try container.encodeIfPresent(typicalSummary, forKey: .typicalSummary)
         try container.encodeIfPresent(possibleDuplicateOf, forKey: .possibleDuplicateOf)
+        try container.encodeIfPresent(duplicateReview, forKey: .duplicateReview)
         try container.encode(events, forKey: .events)
         try container.encode(clues, forKey: .clues)
         try container.encode(availableTransitions, forKey: .availableTransitions)
@@ -197,6 +200,7 @@ extension CaseDetail {
         leadTargetDate = try container.decodeIfPresent(CalendarDate.self, forKey: .leadTargetDate)
         typicalSummary = try container.decodeIfPresent(String.self, forKey: .typicalSummary)
         possibleDuplicateOf = try container.decodeIfPresent(Int64.self, forKey: .possibleDuplicateOf)
+        duplicateReview = try container.decodeIfPresent(String.self, forKey: .duplicateReview)
         events = try container.decode([CaseEventView].self, forKey: .events)
         clues = try container.decode([ClueView].self, forKey: .clues)
         availableTransitions = try container.decode([AvailableTransition].self, forKey: .availableTransitions)
