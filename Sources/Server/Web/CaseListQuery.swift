@@ -8,7 +8,8 @@ import Store
 /// Parameters: `q` (search), `stage` (a stage, or `open` for every stage but 办结), `unit` with
 /// `subunits` (`0`: that procuratorate alone; otherwise the ones below it too), `petition`
 /// (`1` 涉信访, `0` 非涉信访), `due` (`overdue` | `near`), `holder` (`mine` | `none`), `batch`
-/// (a batch's number), `typical` (`1`), `sort` and `page`. The older `mine=1`, `overdue=1` and
+/// (a batch's number), `typical` (`1`), `duplicate` (`1`: 待核对的疑似重复; the procuratorate's
+/// people only), `sort` and `page`. The older `mine=1`, `overdue=1` and
 /// `near=1` of bookmarks and the navigation bar mean `holder=mine`, `due=overdue`, `due=near`.
 struct CaseListQuery: Sendable {
     /// The normalized parameters (empty values mean "no filter"), as links and the form keep them.
@@ -21,7 +22,7 @@ struct CaseListQuery: Sendable {
     let page: Int
 
     /// Every parameter the page reads, in the order of its form.
-    static let keys = ["q", "stage", "petition", "due", "holder", "unit", "subunits", "batch", "typical", "sort"]
+    static let keys = ["q", "stage", "petition", "due", "holder", "unit", "subunits", "batch", "typical", "duplicate", "sort"]
 
     init(_ query: [String: String], principal: Principal) {
         page = max(1, Int(query["page"] ?? "") ?? 1)
@@ -77,6 +78,12 @@ struct CaseListQuery: Sendable {
         case "1": filter.typical = true
         case let text: problems.append(("typical", "典型案例应为 1，这里是“\(text)”。"))
         }
+        switch kept["duplicate", default: ""] {
+        case "": break
+        case "1" where AccessPolicy.seesCaseInternals(principal): filter.duplicateUnchecked = true
+        case "1": problems.append(("duplicate", "疑似重复的筛选只适用于检察院的用户。"))
+        case let text: problems.append(("duplicate", "待核对的疑似重复应为 1，这里是“\(text)”。"))
+        }
     }
 
     /// A procuratorate asked for must be one the viewer sees (`units`: their scope's codes);
@@ -110,6 +117,7 @@ struct CaseListQuery: Sendable {
         add("unassigned", filter.unassigned ? "true" : nil)
         add("batch", filter.batchID.map(String.init))
         add("typical", filter.typical == true ? "true" : nil)
+        add("duplicate_unchecked", filter.duplicateUnchecked ? "true" : nil)
         add("q", filter.search)
         add("sort", filter.sort == .newest ? "newest" : nil)
         var components = URLComponents()

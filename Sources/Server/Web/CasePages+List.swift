@@ -39,7 +39,7 @@ extension CasePages {
         return WebPage.render(title, user: user,
                               notice: asked.problems.isEmpty ? WebPage.Notice.from(request) : .error(asked.problems.map(\.message).joined(separator: " ")),
                               status: asked.problems.isEmpty ? .ok : .unprocessableContent, body: """
-            \(Self.filterForm(asked, units: units, works: AccessPolicy.canWorkCases(user.principal)))
+            \(Self.filterForm(asked, units: units, works: AccessPolicy.canWorkCases(user.principal), internals: AccessPolicy.seesCaseInternals(user.principal)))
             <p>\(sortLinks)</p>
             <table id="cases"><thead><tr>\(bulk ? "<th scope=\"col\">选择</th>" as Markup : .empty)<th scope="col">案件编号</th><th scope="col">企业</th><th scope="col">检察院</th><th scope="col">阶段</th><th scope="col">分流</th>
             <th scope="col">最近期限</th><th scope="col">承办人</th></tr></thead>
@@ -66,7 +66,7 @@ extension CasePages {
     }
 
     /// One form for the search and every filter; the order stays as chosen.
-    private static func filterForm(_ asked: CaseListQuery, units: [Store.Unit], works: Bool) -> Markup {
+    private static func filterForm(_ asked: CaseListQuery, units: [Store.Unit], works: Bool, internals: Bool) -> Markup {
         func value(_ key: String) -> String { asked.kept[key] ?? "" }
         func invalid(_ key: String) -> Markup { asked.problems.contains { $0.field == key } ? " aria-invalid=\"true\"" : "" }
         func select(_ key: String, _ label: String, _ options: [(String, String)]) -> Markup {
@@ -91,6 +91,9 @@ extension CasePages {
         }
         fields.append("<div><label for=\"batch\">批次编号</label><input id=\"batch\" name=\"batch\" type=\"number\" min=\"1\" value=\"\(value("batch"))\"\(invalid("batch"))></div>")
         fields.append("<div><label class=\"check\"><input name=\"typical\" type=\"checkbox\" value=\"1\"\(value("typical") == "1" ? " checked" : "")\(invalid("typical"))> 只看典型案例</label></div>")
+        if internals {
+            fields.append("<div><label class=\"check\"><input name=\"duplicate\" type=\"checkbox\" value=\"1\"\(value("duplicate") == "1" ? " checked" : "")\(invalid("duplicate"))> 只看待核对的疑似重复</label></div>")
+        }
         let sort: Markup = value("sort").isEmpty ? .empty : "<input type=\"hidden\" name=\"sort\" value=\"\(value("sort"))\">"
         let clearSearch: Markup = value("q").isEmpty ? .empty : " <a id=\"search-clear\" href=\"?\(asked.query(["q": ""]))\">清除搜索</a>"
         let clearAll: Markup = asked.narrows ? " <a id=\"filters-clear\" href=\"?\(asked.query(Dictionary(uniqueKeysWithValues: CaseListQuery.keys.filter { $0 != "sort" }.map { ($0, "") })))\">清除全部条件</a>" : .empty

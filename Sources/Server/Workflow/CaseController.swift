@@ -4,7 +4,7 @@ import Postgres
 import Store
 
 /// `GET /api/v1/cases` (filters: `unit`, `subunits`, `stage`, `open`, `overdue`, `petition_related`,
-/// `partner`, `batch`, `assignee` (`me` or an id), `unassigned`, `typical`, `sort`, `limit`,
+/// `partner`, `batch`, `assignee` (`me` or an id), `unassigned`, `typical`, `duplicate_unchecked`, `sort`, `limit`,
 /// `offset`) and `GET /api/v1/cases/{id}` (the case page with timeline, deadlines and clues).
 /// Both answer only within the caller's scope; a case outside it is a 404. Their JSON answers
 /// are kept per caller in the read caches while those are usable.
@@ -79,6 +79,13 @@ struct CaseController: Sendable {
         }
         filter.unassigned = try flag("unassigned") ?? false
         filter.typical = try flag("typical")
+        if try flag("duplicate_unchecked") == true {
+            // Partners are not told which of their cases look like another's.
+            guard AccessPolicy.seesCaseInternals(principal) else {
+                throw invalid("duplicate_unchecked", "duplicate_unchecked 只适用于检察院的用户。")
+            }
+            filter.duplicateUnchecked = true
+        }
         filter.search = CaseFilter.searchTerm(query["q"].map(String.init))
         if let search = filter.search, search.count > CaseFilter.searchLimit {
             throw invalid("q", "搜索内容不能超过 \(CaseFilter.searchLimit) 个字。")

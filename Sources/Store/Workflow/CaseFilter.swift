@@ -31,6 +31,8 @@ public struct CaseFilter: Sendable, Equatable {
     /// Only cases nobody holds.
     public var unassigned = false
     public var typical: Bool?
+    /// Only cases intake flagged as possible duplicates that nobody has checked yet (核对疑似重复).
+    public var duplicateUnchecked = false
     /// What a person types to find a case: part of the enterprise's name, of the respondent or
     /// of the 案件编号, or a whole credit code (any letter case; full-width and half-width
     /// brackets match each other). Set it through `CaseFilter.searchTerm(_:)`.
@@ -75,6 +77,7 @@ public struct CaseFilter: Sendable, Equatable {
         if let assigneeID { parts.append("c.assignee_id = \(assigneeID)::bigint") }
         if unassigned { parts.append("c.assignee_id IS NULL") }
         if let typical { parts.append(typical ? "c.typical_summary IS NOT NULL" : "c.typical_summary IS NULL") }
+        if duplicateUnchecked { parts.append("c.possible_duplicate_of IS NOT NULL AND c.duplicate_review IS NULL") }
         if let search {
             // strpos, not LIKE: a typed % or _ is a character, not a pattern.
             parts.append("""

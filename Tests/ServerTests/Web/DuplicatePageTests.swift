@@ -41,6 +41,10 @@ struct DuplicatePageTests {
                 let uploader = try await WebClient.signIn(http, "uploader.a", WebPagesTests.password)
                 let partnerView = try await WebClient.page(http, "/app/cases/\(repeated)", uploader)
                 #expect(partnerView.contains("DV-1") && !partnerView.contains("possible-duplicate"), "a partner is not told about other cases")
+                let partnerList = try await http.execute(uri: "/app/cases?duplicate=1", method: .get, headers: [.cookie: uploader.cookie])
+                let partnerListed = String(buffer: partnerList.body)
+                #expect(partnerList.status == .unprocessableContent && partnerListed.contains("疑似重复的筛选只适用于检察院的用户") && !partnerListed.contains("DV-1"))
+                #expect(!(try await WebClient.page(http, "/app/cases", uploader)).contains("只看待核对的疑似重复"), "no such box for partners")
             }
         }
     }
@@ -55,6 +59,13 @@ struct DuplicatePageTests {
                 let before = try await WebClient.page(http, "/app/cases/\(repeated)", leader)
                 #expect(before.contains("核对疑似重复") && before.contains("请核对是否为同一事项"))
                 #expect(!(try await WebClient.page(http, "/app/cases/\(original)", leader)).contains("核对疑似重复"), "nothing to check on the first case")
+
+                let listed = try await WebClient.page(http, "/app/cases?duplicate=1", leader)
+                #expect(listed.contains("DV-1") && !listed.contains("DU-1"), "the list of flags to check")
+                let waiting = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.token("leader.jz"))
+                #expect((waiting.body["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [Int(repeated)])
+                let partnerAsks = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.identity.keyA.plaintext)
+                #expect(partnerAsks.status == 422 && partnerAsks.body["field"] as? String == "duplicate_unchecked")
 
                 let noNote = try await WebClient.post(http, "/app/cases/\(repeated)/duplicate-review", ["finding": "dismissed", "note": " ", "csrf_token": leader.csrf],
                                                       cookie: leader.cookie)
@@ -79,6 +90,8 @@ struct DuplicatePageTests {
                 let unheld = try await APICall.send(http, .post, "/api/v1/cases/\(repeated)/duplicate-review", token: world.token("pros.jz"),
                                                     json: #"{"finding": "confirmed", "note": "核对"}"#)
                 #expect(unheld.status == 409 && unheld.body["code"] as? String == "case.not_held", "a prosecutor who does not hold the case: \(unheld.body)")
+                let checked = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.token("leader.jz"))
+                #expect((checked.body["items"] as? [[String: Any]])?.isEmpty == true, "checked: no longer waiting")
                 let detail = try await APICall.send(http, .get, "/api/v1/cases/\(repeated)", token: world.token("leader.jz"))
                 #expect(detail.body["duplicate_review"] as? String == "dismissed" && detail.body["possible_duplicate_of"] as? Int == Int(original))
                 let partner = try await APICall.send(http, .get, "/api/v1/cases/\(repeated)", token: world.identity.keyA.plaintext)
