@@ -52,8 +52,9 @@ extension CasePages {
     private static func row(_ c: CaseSummary, selectable: Bool) -> Markup {
         let due: Markup = c.overdue ? "<span class=\"badge overdue\">逾期</span>" : (c.nearDue ? "<span class=\"badge near\">临期</span>" : .empty)
         let moved: Markup = c.transferredFromName.map { "<br><span class=\"badge moved\">移送自\($0)</span>" } ?? .empty
+        let duplicate: Markup = c.duplicatePending ? "<br><span class=\"badge duplicate\">疑似重复待核</span>" : .empty
         return """
-            <tr>\(selectable ? Self.tick(c) : .empty)<td><a href="/app/cases/\(c.id)">\(c.externalRef)</a></td><td>\(c.enterpriseName)</td><td>\(c.unitName)\(moved)</td><td>\(c.stageName)</td>
+            <tr>\(selectable ? Self.tick(c) : .empty)<td><a href="/app/cases/\(c.id)">\(c.externalRef)</a>\(duplicate)</td><td>\(c.enterpriseName)</td><td>\(c.unitName)\(moved)</td><td>\(c.stageName)</td>
             <td>\(c.petitionRelated == true ? "涉信访" : "非涉信访")</td><td>\(c.nextDueOn?.description ?? "—") \(due)</td><td>\(c.assigneeName ?? "—")</td></tr>
             """
     }

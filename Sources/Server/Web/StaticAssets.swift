@@ -51,6 +51,7 @@ enum StaticAssets {
         .badge.overdue{background:#cf222e;color:#fff}
         .badge.near{background:#bf8700;color:#fff}
         .badge.moved{background:#eaeef2;color:#24292f}
+        .badge.duplicate{background:#fff8c5;color:#4d2d00}
         dl.counts{display:flex;flex-wrap:wrap;gap:.5rem}
         dl.counts div{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem;min-width:7rem}
         dl.counts dt{color:#57606a;font-size:.85em}

@@ -43,6 +43,7 @@ extension CaseQueries {
                 """).first else { return nil }
             let clock = try await WorkflowClock.decode(row, on: connection)
             var summary = try decodeSummary(row, clock: clock)
+            summary.duplicatePending = summary.duplicatePending && internals
             summary.deadlines = try row.decode(PostgresJSON<[DeadlineFields]>.self, "deadlines").value
                 .map { $0.view(held: summary.onHold, clock: clock) }
             let idNumber = try row.decode(String?.self, "reporter_id_number")

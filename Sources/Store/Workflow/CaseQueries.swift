@@ -13,7 +13,7 @@ public enum CaseQueries {
         c.matter_type, c.stage, c.petition_related, c.triage_reasons, c.triage_override IS NOT NULL AS overridden, c.assignee_id,
         au.display_name AS assignee_name, c.lease_until, c.on_hold_since IS NOT NULL AS on_hold, c.accepted_on, c.next_due_on,
         ll.display_name AS lead_name, c.typical_summary IS NOT NULL AS typical, tf.from_unit AS transferred_from,
-        tf.name AS transferred_from_name
+        tf.name AS transferred_from_name, c.possible_duplicate_of IS NOT NULL AND c.duplicate_review IS NULL AS duplicate_pending
         """
     static let summaryJoins = """
         FROM cases c JOIN partners p ON p.id = c.partner_id JOIN units un ON un.code = c.unit_code
@@ -34,7 +34,11 @@ public enum CaseQueries {
                 """)
             var summaries = try rows.map { try decodeSummary($0, clock: clock) }
             let deadlines = try await Self.deadlines(of: summaries.map(\.id), clock: clock, on: connection)
-            for index in summaries.indices { summaries[index].deadlines = deadlines[summaries[index].id] ?? [] }
+            let internals = AccessPolicy.seesCaseInternals(principal)
+            for index in summaries.indices {
+                summaries[index].deadlines = deadlines[summaries[index].id] ?? []
+                summaries[index].duplicatePending = summaries[index].duplicatePending && internals
+            }
             return summaries
         }
     }
@@ -106,7 +110,8 @@ public enum CaseQueries {
             nearDue: open && nextDue.map { $0 >= clock.today && $0 <= clock.nearDueUntil } == true,
             leadLeaderName: try row.decode(String?.self, "lead_name"), typical: try row.decode(Bool.self, "typical"),
             transferredFrom: try row.decode(String?.self, "transferred_from"),
-            transferredFromName: try row.decode(String?.self, "transferred_from_name"), deadlines: [])
+            transferredFromName: try row.decode(String?.self, "transferred_from_name"),
+            duplicatePending: try row.decode(Bool.self, "duplicate_pending"), deadlines: [])
     }
 
     static func deadlines(of ids: [Int64], clock: WorkflowClock, on connection: PostgresConnection) async throws -> [Int64: [DeadlineView]] {

@@ -57,6 +57,9 @@ public struct CaseSummary: Sendable, Codable, Equatable {
     /// by a leader (a corrected region in triage is no 移送).
     public var transferredFrom: String?
     public var transferredFromName: String?
+    /// Intake flagged the case as a possible duplicate and nobody has checked it yet (核对疑似重复);
+    /// always false for partners.
+    public var duplicatePending: Bool
     public var deadlines: [DeadlineView]
 
     enum CodingKeys: String, CodingKey {
@@ -66,7 +69,7 @@ public struct CaseSummary: Sendable, Codable, Equatable {
              assigneeID = "assignee_id", assigneeName = "assignee_name", leaseUntil = "lease_until", onHold = "on_hold",
              acceptedOn = "accepted_on", nextDueOn = "next_due_on", overdue, nearDue = "near_due",
              leadLeaderName = "lead_leader_name", typical, transferredFrom = "transferred_from",
-             transferredFromName = "transferred_from_name", deadlines
+             transferredFromName = "transferred_from_name", duplicatePending = "duplicate_pending", deadlines
     }
 }
 

@@ -41,6 +41,10 @@ struct DuplicatePageTests {
                 let uploader = try await WebClient.signIn(http, "uploader.a", WebPagesTests.password)
                 let partnerView = try await WebClient.page(http, "/app/cases/\(repeated)", uploader)
                 #expect(partnerView.contains("DV-1") && !partnerView.contains("possible-duplicate"), "a partner is not told about other cases")
+                let partnerCases = try await APICall.send(http, .get, "/api/v1/cases", token: world.identity.keyA.plaintext)
+                #expect((partnerCases.body["items"] as? [[String: Any]])?.allSatisfy { $0["duplicate_pending"] as? Bool == false } == true,
+                        "partners' lists carry no mark")
+                #expect(!(try await WebClient.page(http, "/app/cases", uploader)).contains("疑似重复待核"))
                 let partnerList = try await http.execute(uri: "/app/cases?duplicate=1", method: .get, headers: [.cookie: uploader.cookie])
                 let partnerListed = String(buffer: partnerList.body)
                 #expect(partnerList.status == .unprocessableContent && partnerListed.contains("疑似重复的筛选只适用于检察院的用户") && !partnerListed.contains("DV-1"))
@@ -62,6 +66,7 @@ struct DuplicatePageTests {
 
                 let listed = try await WebClient.page(http, "/app/cases?duplicate=1", leader)
                 #expect(listed.contains("DV-1") && !listed.contains("DU-1"), "the list of flags to check")
+                #expect(listed.contains("DV-1</a><br><span class=\"badge duplicate\">疑似重复待核</span>"), "marked in its row")
                 let waiting = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.token("leader.jz"))
                 #expect((waiting.body["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [Int(repeated)])
                 let partnerAsks = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.identity.keyA.plaintext)
@@ -92,6 +97,9 @@ struct DuplicatePageTests {
                 #expect(unheld.status == 409 && unheld.body["code"] as? String == "case.not_held", "a prosecutor who does not hold the case: \(unheld.body)")
                 let checked = try await APICall.send(http, .get, "/api/v1/cases?duplicate_unchecked=true", token: world.token("leader.jz"))
                 #expect((checked.body["items"] as? [[String: Any]])?.isEmpty == true, "checked: no longer waiting")
+                let all = try await APICall.send(http, .get, "/api/v1/cases", token: world.token("leader.jz"))
+                #expect((all.body["items"] as? [[String: Any]])?.allSatisfy { $0["duplicate_pending"] as? Bool == false } == true, "no mark once checked")
+                #expect(!(try await WebClient.page(http, "/app/cases", leader)).contains("疑似重复待核"))
                 let detail = try await APICall.send(http, .get, "/api/v1/cases/\(repeated)", token: world.token("leader.jz"))
                 #expect(detail.body["duplicate_review"] as? String == "dismissed" && detail.body["possible_duplicate_of"] as? Int == Int(original))
                 let partner = try await APICall.send(http, .get, "/api/v1/cases/\(repeated)", token: world.identity.keyA.plaintext)
