@@ -52,7 +52,12 @@ struct CasePages: Sendable {
     /// `caseName` for several cases in one query; a case the person may not see is named by its row id alone.
     static func caseNames(_ ids: [Int64], for user: WebUser, using database: PostgresClient) async throws -> [Int64: String] {
         let references = try await CaseQueries.references(ids, for: user.principal, using: database)
-        return Dictionary(ids.map { id in (id, references[id].map { "案件 \($0)" } ?? "案件（内部编号 \(id)）") }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(ids.map { id in (id, caseName(id, reference: references[id])) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A case named by its 案件编号 when the person may see it, else by its row id alone.
+    static func caseName(_ id: Int64, reference: String?) -> String {
+        reference.map { "案件 \($0)" } ?? "案件（内部编号 \(id)）"
     }
 
     private func caseID(_ context: HuqiRequestContext) throws -> Int64 {
@@ -138,8 +143,8 @@ struct CasePages: Sendable {
         other.submitted = action.map { (action: $0.0, form: $0.1, message: $0.2) }
         var view = CaseView(detail: detail, user: user, personalData: personalData)
         if let other = detail.possibleDuplicateOf, view.internals {
-            let visible = try await CaseQueries.references([other], for: user.principal, using: database)[other] != nil
-            view.duplicate = (other, try await Self.caseNames([other], for: user, using: database)[other] ?? "", visible)
+            let reference = try await CaseQueries.references([other], for: user.principal, using: database)[other]
+            view.duplicate = (other, Self.caseName(other, reference: reference), reference != nil)
         }
         return WebPage.render("案件 \(detail.summary.externalRef)", user: user, notice: notice, status: status,
                               body: view.body(actions: forms.forms(detail.availableTransitions) + other.body))
