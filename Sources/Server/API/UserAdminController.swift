@@ -65,24 +65,27 @@ struct UserAdminController: Sendable {
         }
         group.patch("users/{id}") { request, context -> Changed in
             let principal = try Self.requireAdministrator(context)
+            // Read once: Swift 6.3's optimizer crashed ("Found ownership error") on
+            // `principal.userID` read inside the `if` below in a release build.
+            let actorUserID = principal.userID
             let user = try await target(context, principal)
             let body = try await RequestBody.decode(ChangeBody.self, from: request)
             let wanted = try body.roles.map(Self.roles)
             // Refused before anything changes: the roles are changed first and cannot be undone here.
-            if body.disabled == true, user.id == principal.userID { throw Problem(IdentityError.disableSelf) }
+            if body.disabled == true, user.id == actorUserID { throw Problem(IdentityError.disableSelf) }
             return try await AdministratorAPI.answeringIdentityErrors {
                 var current = user
                 let repository = UserRepository(client: database)
                 if let wanted {
                     let had = Set(user.roles)
                     current = try await repository.changeRoles(
-                        login: user.login, grant: wanted.subtracting(had), withdraw: had.subtracting(wanted), actorUserID: principal.userID,
+                        login: user.login, grant: wanted.subtracting(had), withdraw: had.subtracting(wanted), actorUserID: actorUserID,
                         by: AuditEvent(by: principal, action: "user.roles", address: context.clientAddress))
                 }
                 guard let disabled = body.disabled, disabled != current.disabled else {
                     return Changed(user: UserBody(current), sessionsEnded: nil, casesHeld: nil)
                 }
-                let change = try await repository.setDisabled(login: user.login, disabled, actorUserID: principal.userID,
+                let change = try await repository.setDisabled(login: user.login, disabled, actorUserID: actorUserID,
                                                               by: AuditEvent(by: principal, action: "user.status", address: context.clientAddress))
                 return Changed(user: UserBody(change.user), sessionsEnded: disabled ? change.sessionsEnded : nil,
                                casesHeld: disabled ? change.casesHeld : nil)
