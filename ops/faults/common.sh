@@ -34,21 +34,12 @@ fresh_database() {
   "$huqi" migrate >/dev/null 2>&1
 }
 
-# free_port: an unused TCP port on 127.0.0.1.
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # start_server PORT LOG: `huqi serve` in the background on PORT; sets $server_pid; waits for /readyz.
 start_server() {
   HUQI_PORT=$1 "$huqi" serve >>"$2" 2>&1 &
   server_pid=$!
   fault_cleanup_steps=("kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true" "${fault_cleanup_steps[@]}")
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || { echo "huqi serve 未能启动：" >&2; tail -n 20 "$2" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "huqi serve 30 秒内未就绪" >&2
-  return 1
+  wait_until_ready "$server_pid" "$1" "$2"
 }
 
 # q SQL: one value from the current database.

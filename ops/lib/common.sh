@@ -53,6 +53,23 @@ start_throwaway_cluster() {
     >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
 }
 
+# free_port: an unused TCP port on 127.0.0.1, for a script's own `huqi serve`.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wait_until_ready PID PORT LOG: waits up to 30 s for the `huqi serve` of PID to answer /readyz
+# on PORT; returns 1, with LOG's last lines on standard error, when it exits or never answers.
+wait_until_ready() {
+  local pid=$1 port=$2 log=$3
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "huqi serve 未能启动：" >&2; tail -n 20 "$log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "huqi serve 30 秒内未就绪：" >&2
+  tail -n 20 "$log" >&2
+  return 1
+}
+
 stop_throwaway_cluster() {
   local dir=$1
   [ -f "$dir/pgdata/postmaster.pid" ] && as_pg "$(pg_bindir)/pg_ctl" stop -m immediate -D "$dir/pgdata" >/dev/null 2>&1 || true
