@@ -53,7 +53,7 @@ start_throwaway_cluster() {
     >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
 }
 
-# free_port: an unused TCP port on 127.0.0.1, for a script's own `huqi serve`.
+# free_port: an unused TCP port on 127.0.0.1, for a server a script starts (huqi, PostgreSQL).
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # wait_until_ready PID PORT LOG: waits up to 30 s for the `huqi serve` of PID to answer /readyz
