@@ -32,9 +32,11 @@ pg_bindir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
 
-# Runs a PostgreSQL server program as the unprivileged account when we are root.
+# Runs a PostgreSQL server program as the unprivileged account when we are root, from / (the
+# caller's folder, e.g. a clone under `mktemp -d`, may be closed to that account, and pg_ctl
+# would warn "could not change directory"); callers pass absolute paths.
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # start_throwaway_cluster DIR: initdb + start with a Unix socket in DIR/run, no TCP, no fsync.
