@@ -72,6 +72,19 @@ wait_until_ready() {
   return 1
 }
 
+# import_fixture_batches HUQI PARTNER LOG CONNINFO: `huqi import` of the four fixture batches
+# (numbers 1–4) as PARTNER, output appended to LOG and shown when an import fails; returns 1
+# unless the database of CONNINFO then holds 92 cases, 41 of them petition-related.
+import_fixture_batches() {
+  local huqi=$1 partner=$2 log=$3 conninfo=$4 f counts
+  for f in batch1-utf8-bom.csv:1 batch2-gb18030.csv:2 batch3.json:3 batch4.xlsx:4; do
+    "$huqi" import "fixtures/batches/${f%%:*}" --partner "$partner" --batch-no "${f##*:}" >>"$log" 2>&1 \
+      || { cat "$log" >&2; echo "导入 ${f%%:*} 失败" >&2; return 1; }
+  done
+  counts=$(psql "$conninfo" -qAt -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE petition_related) FROM cases")
+  [ "$counts" = "92 41" ] || { echo "四个批次应得 92 件案件、41 件涉信访，实得（案件 涉信访）：$counts" >&2; return 1; }
+}
+
 stop_throwaway_cluster() {
   local dir=$1
   [ -f "$dir/pgdata/postmaster.pid" ] && as_pg "$(pg_bindir)/pg_ctl" stop -m immediate -D "$dir/pgdata" >/dev/null 2>&1 || true
