@@ -25,16 +25,28 @@ struct BatchIdempotencyTests: BatchUploadSuite {
                 var headers: HTTPFields = [.authorization: "Bearer \(fixture.keyA.plaintext)", HeaderNames.idempotencyKey: "batch-2026-4"]
                 let original = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
                 #expect(original.status == .created)
+                #expect(try json(original)["replayed"] as? Bool == false)
                 let again = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
-                #expect(again.status == .ok)
+                // The answer a retrying client missed: the same status, location and fields.
+                #expect(again.status == .created)
+                #expect(again.headers[.location] == original.headers[.location])
+                #expect(original.headers[.location] == "/api/v1/batches/\(try #require(json(original)["batch_id"] as? Int))")
                 #expect(try json(again)["replayed"] as? Bool == true)
-                #expect(try json(again)["batch_id"] as? Int == json(original)["batch_id"] as? Int)
+                let (originalFields, replayedFields) = (try json(original), try json(again))
+                func text(_ value: Any?) throws -> String {
+                    String(decoding: try JSONSerialization.data(withJSONObject: [value ?? NSNull()], options: .sortedKeys), as: UTF8.self)
+                }
+                for (field, value) in originalFields where field != "replayed" {
+                    #expect(try text(replayedFields[field]) == text(value), "field \(field) of the replay")
+                }
                 let other = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers,
                                                    body: ByteBuffer(bytes: BatchSamples.csv(BatchSamples.validRows(4))))
                 #expect(other.status == .unprocessableContent)
                 headers[HeaderNames.idempotencyKey] = nil
                 let unkeyed = try await http.execute(uri: "/api/v1/batches", method: .post, headers: headers, body: ByteBuffer(bytes: first))
+                #expect(unkeyed.status == .created)
                 #expect(try json(unkeyed)["replayed"] as? Bool == true)
+                #expect(try json(unkeyed)["batch_id"] as? Int == json(original)["batch_id"] as? Int)
             }
             #expect(try await count(client, "SELECT count(*) FROM batches") == 1)
             #expect(try await count(client, "SELECT count(*) FROM cases") == 3)

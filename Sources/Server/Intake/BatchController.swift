@@ -106,7 +106,11 @@ struct BatchController: Sendable {
         }
         var response = try Created(summary: summary, errorsURL: summary.batchID.map { "/api/v1/batches/\($0)/errors" })
             .response(from: request, context: context)
-        response.status = summary.replayed || summary.status == "dry_run" ? .ok : .created
+        // A replay answers as the first upload did (201, the same batch), with `replayed: true`,
+        // so a client retrying after a lost answer sees the answer it missed.
+        guard let id = summary.batchID else { return response }  // a dry run: nothing was created
+        response.status = .created
+        response.headers[.location] = "/api/v1/batches/\(id)"
         return response
     }
 }
